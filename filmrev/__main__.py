@@ -1,0 +1,5 @@
+"""Allow ``python -m filmrev``."""
+
+from filmrev.cli import main
+
+main()

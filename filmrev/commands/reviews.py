@@ -1,0 +1,493 @@
+"""``add``, ``show``, ``list``, ``edit``, ``delete``: one review at a time, or a filtered list."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from filmrev.cli import (
+    app,
+    confirm,
+    library_paths,
+    stdin_is_tty,
+    stdout_console,
+    usage_error,
+    write_data,
+)
+from filmrev.errors import Cancelled, ValidationError
+
+if TYPE_CHECKING:
+    from filmrev.model import Review
+    from filmrev.paths import LibraryPaths
+    from filmrev.store import Library
+
+# --- options shared by add and edit ----------------------------------------------
+
+YearOption = Annotated[
+    str | None, typer.Option("--year", "-y", help="Release year.", show_default=False)
+]
+RatingOption = Annotated[
+    str | None, typer.Option("--rating", "-r", help="0.5 to 5 in half steps.", show_default=False)
+]
+TagOption = Annotated[
+    list[str] | None,
+    typer.Option("--tag", "-t", help="A tag (repeat for more).", show_default=False),
+]
+DirectorOption = Annotated[
+    str | None, typer.Option("--director", help="Director.", show_default=False)
+]
+CastOption = Annotated[
+    list[str] | None,
+    typer.Option("--cast", help="A cast member (repeat for more).", show_default=False),
+]
+CrewOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--crew",
+        help="ROLE=NAME, e.g. composer='Alexandre Desplat' (repeatable).",
+        show_default=False,
+    ),
+]
+TaglineOption = Annotated[
+    str | None, typer.Option("--tagline", help="The one-line hook.", show_default=False)
+]
+WatchedOption = Annotated[
+    str | None, typer.Option("--watched", help="Date watched, YYYY-MM-DD.", show_default=False)
+]
+LinkOption = Annotated[
+    list[str] | None,
+    typer.Option("--link", help="A URL, e.g. the trailer (repeatable).", show_default=False),
+]
+RankOption = Annotated[
+    str | None, typer.Option("--rank", help="All-time rank; others shift down.", show_default=False)
+]
+BodyOption = Annotated[
+    str | None, typer.Option("--body", help="The review text (Markdown).", show_default=False)
+]
+BodyFileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--body-file",
+        help="Read the text from PATH, or '-' for stdin; its front matter sets fields, flags win.",
+        metavar="PATH",
+        show_default=False,
+    ),
+]
+
+
+def read_body_file(source: str) -> str:
+    """Text from a file or stdin (``-``), strictly UTF-8."""
+    try:
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as error:
+        raise ValidationError(
+            f"cannot read --body-file {source}: {error.strerror or error}"
+        ) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationError(f"--body-file {source} is not valid UTF-8") from None
+
+
+def body_fields(body: str | None, body_file: str | None) -> dict[str, Any]:
+    """``{"body": ...}`` plus any front-matter fields of a body file."""
+    if body is not None and body_file is not None:
+        usage_error("use --body or --body-file, not both")
+    if body is not None:
+        return {"body": body}
+    if body_file is None:
+        return {}
+    from filmrev import frontmatter
+
+    fields, text = frontmatter.split(read_body_file(body_file))
+    result = dict(fields or {})
+    result["body"] = text
+    return result
+
+
+def option_fields(
+    *,
+    year: str | None,
+    rating: str | None,
+    director: str | None,
+    tagline: str | None,
+    watched: str | None,
+) -> dict[str, Any]:
+    """Scalar flags that were given (None means: not given)."""
+    given = {
+        "year": year,
+        "rating": rating,
+        "director": director,
+        "tagline": tagline,
+        "watched": watched,
+    }
+    return {name: value for name, value in given.items() if value is not None}
+
+
+def crew_pairs(crew: list[str] | None) -> list[tuple[str, str]]:
+    from filmrev.model import parse_crew_option
+
+    return [parse_crew_option(text) for text in crew or []]
+
+
+# --- add --------------------------------------------------------------------------
+
+
+@app.command(no_args_is_help=True)
+def add(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="The film's title.", show_default=False)],
+    year: YearOption = None,
+    rating: RatingOption = None,
+    tag: TagOption = None,
+    director: DirectorOption = None,
+    cast: CastOption = None,
+    crew: CrewOption = None,
+    tagline: TaglineOption = None,
+    watched: WatchedOption = None,
+    link: LinkOption = None,
+    rank: RankOption = None,
+    body: BodyOption = None,
+    body_file: BodyFileOption = None,
+) -> None:
+    """Add a review and print its slug.
+
+    With no --body/--body-file and a terminal, opens $VISUAL/$EDITOR.
+
+    Example: filmrev add 'Rust and Bone' --year 2012 --rating 4.5 --tag 'Gritty, Grittness'
+    --cast 'Marion Cotillard' --crew composer='Alexandre Desplat' --body-file review.md
+    """
+    from filmrev.model import merge_crew, parse_crew, parse_rank
+    from filmrev.store import writing
+
+    paths = library_paths(ctx)
+    fields: dict[str, Any] = body_fields(body, body_file)
+    fields["title"] = title
+    fields.update(
+        option_fields(year=year, rating=rating, director=director, tagline=tagline, watched=watched)
+    )
+    if tag:
+        fields["tags"] = list(tag)
+    if cast:
+        fields["cast"] = list(cast)
+    if link:
+        fields["links"] = list(link)
+    if crew:
+        fields["crew"] = merge_crew(parse_crew(fields.get("crew")), crew_pairs(crew))
+    position = parse_rank(rank if rank is not None else fields.get("rank"))
+    fields.pop("rank", None)
+    for generated in ("id", "slug", "created", "updated"):
+        fields.pop(generated, None)
+    if body is None and body_file is None and stdin_is_tty():
+        from filmrev import editor
+
+        fields, position = editor.compose_new(paths, fields, position)
+    with writing(paths) as library:
+        review = library.add(fields, rank=position)
+    write_data(review.slug + "\n")
+
+
+# --- show -------------------------------------------------------------------------
+
+
+class ShowFormat(str, Enum):
+    panel = "panel"
+    markdown = "markdown"
+    json = "json"
+
+
+def load_library(paths: LibraryPaths) -> Library:
+    from filmrev.store import Library
+
+    return Library.load(paths)
+
+
+def find(library: Library, ref: str) -> Review:
+    """A review for a read-only command (id, slug, slug prefix or fuzzy title)."""
+    from filmrev.refs import resolve
+
+    return resolve(ref, library.reviews()).review
+
+
+def find_for_change(library: Library, ref: str) -> Review:
+    """A review for a destructive command: id or exact slug, or a fuzzy match confirmed on a TTY."""
+    from filmrev.refs import resolve
+
+    match = resolve(ref, library.reviews(), destructive=True)
+    if match.exact:
+        return match.review
+    review = match.review
+    question = f"{ref!r} is not an id or slug; did you mean {review.slug} ({review.display_title})?"
+    if not confirm(question):
+        raise Cancelled(
+            f"{ref!r} is not an id or exact slug (closest: {match.review.slug}); nothing changed"
+        )
+    return match.review
+
+
+@app.command(no_args_is_help=True)
+def show(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Id, slug, or (part of) a title.", show_default=False)],
+    output_format: Annotated[
+        ShowFormat, typer.Option("--format", "-f", help="panel, markdown (the source) or json.")
+    ] = ShowFormat.panel,
+    plain: Annotated[bool, typer.Option("--plain", help="Same as --format markdown.")] = False,
+    no_pager: Annotated[bool, typer.Option("--no-pager", help="Never page long reviews.")] = False,
+) -> None:
+    """Show one review: title, stars, rank, tags, credits and the rendered body.
+
+    Example: filmrev show rust-and-bone-2012   (or: filmrev show 3, filmrev show 'rust bone')
+    """
+    library = load_library(library_paths(ctx))
+    review = find(library, ref)
+    if plain:
+        output_format = ShowFormat.markdown
+    if output_format is ShowFormat.markdown:
+        from filmrev.exporters.markdown import review_document
+
+        write_data(review_document(review))
+    elif output_format is ShowFormat.json:
+        from filmrev.exporters.json_export import dumps
+
+        write_data(dumps(review.to_doc()))
+    else:
+        from filmrev.render import review_panel
+
+        console = stdout_console()
+        panel = review_panel(review)
+        if not no_pager and sys.stdout.isatty() and stdin_is_tty():
+            with console.pager(styles=True):
+                console.print(panel)
+        else:
+            console.print(panel)
+
+
+# --- list -------------------------------------------------------------------------
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    ids = "ids"
+
+
+class SortKey(str, Enum):
+    rank = "rank"
+    rating = "rating"
+    year = "year"
+    title = "title"  # type: ignore[assignment]  # shadows str.title; Typer needs the value
+    added = "added"
+    watched = "watched"
+
+
+def print_reviews(reviews: list[Review], output_format: ListFormat) -> None:
+    """Reviews as a table (stdout console) or a data format (byte-exact)."""
+    if output_format is ListFormat.json:
+        from filmrev.exporters.json_export import reviews_json
+
+        write_data(reviews_json(reviews))
+    elif output_format is ListFormat.csv:
+        from filmrev.exporters.csv_table import reviews_csv
+
+        write_data(reviews_csv(reviews))
+    elif output_format is ListFormat.ids:
+        write_data("".join(f"{review.id}\n" for review in reviews))
+    else:
+        from filmrev.render import reviews_table
+
+        if not reviews:
+            from filmrev.cli import note
+
+            note("no reviews")
+            return
+        stdout_console().print(reviews_table(reviews))
+
+
+@app.command("list")
+def list_reviews(
+    ctx: typer.Context,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", "-t", help="Only films with this tag (repeat: all of them)."),
+    ] = None,
+    year: Annotated[str | None, typer.Option("--year", "-y", help="Release year.")] = None,
+    watched_year: Annotated[
+        str | None, typer.Option("--watched-year", help="Year watched (any viewing).")
+    ] = None,
+    min_rating: Annotated[
+        str | None, typer.Option("--min-rating", help="At least this rating.")
+    ] = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search", "-s", help="Words that must all occur (title, tags, people, body)."
+        ),
+    ] = None,
+    person: Annotated[
+        str | None, typer.Option("--person", "-p", help="Director, cast or crew member.")
+    ] = None,
+    sort: Annotated[
+        SortKey | None,
+        typer.Option("--sort", help="Default: ranked films by rank, then the rest by rating."),
+    ] = None,
+    reverse: Annotated[
+        bool, typer.Option("--reverse", help="Flip the order (missing values stay last).")
+    ] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=0, help="At most N reviews.")
+    ] = None,
+    output_format: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.table,
+) -> None:
+    """List reviews, filtered and sorted.
+
+    Example: filmrev list --tag French --min-rating 4 --sort watched --limit 10 --format json
+    """
+    from filmrev.model import parse_rating, parse_year
+    from filmrev.query import default_order, filter_reviews, sort_reviews
+
+    library = load_library(library_paths(ctx))
+    reviews = filter_reviews(
+        library.reviews(),
+        tags=tag or [],
+        year=parse_year(year),
+        min_rating=parse_rating(min_rating, "--min-rating"),
+        search=search,
+        person=person,
+        watched_year=parse_year(watched_year) if watched_year else None,
+    )
+    if sort is None:
+        ordered = default_order(reviews)
+        if reverse:
+            ordered.reverse()
+    else:
+        ordered = sort_reviews(reviews, sort.value, reverse=reverse)
+    if limit is not None:
+        ordered = ordered[:limit]
+    print_reviews(ordered, output_format)
+
+
+# --- edit -------------------------------------------------------------------------
+
+
+@app.command(no_args_is_help=True)
+def edit(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Id or slug.", show_default=False)],
+    title: Annotated[
+        str | None, typer.Option("--title", help="New title (the slug stays).")
+    ] = None,
+    slug: Annotated[str | None, typer.Option("--slug", help="New slug (changes URLs!).")] = None,
+    year: YearOption = None,
+    rating: RatingOption = None,
+    tag: TagOption = None,
+    remove_tag: Annotated[
+        list[str] | None, typer.Option("--remove-tag", help="Remove a tag (repeatable).")
+    ] = None,
+    director: DirectorOption = None,
+    cast: CastOption = None,
+    crew: CrewOption = None,
+    tagline: TaglineOption = None,
+    watched: WatchedOption = None,
+    link: LinkOption = None,
+    rank: RankOption = None,
+    body: BodyOption = None,
+    body_file: BodyFileOption = None,
+    clear: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--clear", help="Empty a field, e.g. --clear rating (repeatable).", metavar="FIELD"
+        ),
+    ] = None,
+) -> None:
+    """Change a review with flags, or with no flags in $VISUAL/$EDITOR.
+
+    List flags (--tag, --cast, --link, --crew) add to what is there; --clear FIELD empties one.
+
+    Example: filmrev edit rust-and-bone-2012 --rating 5 --tag 'Palme d’Or' --clear watched
+    """
+    from filmrev.model import empty_value, merge_crew, parse_crew, parse_rank, parse_title
+    from filmrev.store import writing
+
+    paths = library_paths(ctx)
+    changes: dict[str, Any] = body_fields(body, body_file)
+    changes.update(
+        option_fields(year=year, rating=rating, director=director, tagline=tagline, watched=watched)
+    )
+    nothing_given = not changes and not any(
+        (title, slug, tag, remove_tag, cast, crew, link, rank, clear)
+    )
+    if nothing_given:
+        from filmrev import editor
+
+        editor.edit_existing(paths, ref)
+        return
+    position_given = rank is not None or "rank" in changes
+    position = parse_rank(rank if rank is not None else changes.get("rank"))
+    for ignored in ("rank", "id", "created", "updated"):
+        changes.pop(ignored, None)
+    with writing(paths) as library:
+        review = find_for_change(library, ref)
+        doc = review.to_doc()
+        for field_name in clear or []:
+            doc[field_name] = empty_value(field_name.strip())
+            if field_name.strip() == "rank":
+                position_given, position = True, None
+        doc.update(changes)
+        if title is not None:
+            doc["title"] = parse_title(title)
+        if slug is not None:
+            doc["slug"] = slug
+        if tag:
+            doc["tags"] = [*doc["tags"], *tag]
+        if remove_tag:
+            removed = {name.strip().casefold() for name in remove_tag}
+            doc["tags"] = [name for name in doc["tags"] if name.casefold() not in removed]
+        if cast:
+            doc["cast"] = [*doc["cast"], *cast]
+        if link:
+            doc["links"] = [*doc["links"], *link]
+        if crew:
+            doc["crew"] = merge_crew(parse_crew(doc["crew"]), crew_pairs(crew))
+        doc["rank"] = review.rank
+        library.save(review.evolve(**doc))
+        if position_given:
+            library.set_rank(review.id, position)
+
+
+# --- delete -----------------------------------------------------------------------
+
+
+@app.command(no_args_is_help=True)
+def delete(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Id or slug.", show_default=False)],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a review (a backup is kept); a ranked film leaves no gap.
+
+    Without --yes it asks on a terminal, and refuses when there is no terminal.
+
+    Example: filmrev delete rust-and-bone-2012 --yes
+    """
+    from filmrev.cli import note
+    from filmrev.store import writing
+
+    paths = library_paths(ctx)
+    with writing(paths) as library:
+        review = find_for_change(library, ref)
+        if not yes:
+            if not stdin_is_tty():
+                raise Cancelled(f"not deleting {review.slug}: no terminal to confirm; pass --yes")
+            if not confirm(f"Delete {review.display_title} ({review.slug})?"):
+                raise Cancelled(f"kept {review.slug}; nothing changed")
+        library.backup_before("delete")
+        library.delete(review.id)
+    note(f"deleted {review.slug}")

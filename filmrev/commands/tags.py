@@ -1,0 +1,108 @@
+"""``tag add|remove|list|rename``."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from filmrev.cli import library_paths, note, stdout_console, tag_app, write_data
+from filmrev.commands.reviews import find_for_change, load_library
+
+
+@tag_app.command("add", no_args_is_help=True)
+def tag_add(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Id or slug.", show_default=False)],
+    tags: Annotated[list[str], typer.Argument(help="Tags to add.", show_default=False)],
+) -> None:
+    """Add tags to a review (a tag may hold spaces, commas, apostrophes).
+
+    Example: filmrev tag add rust-and-bone-2012 'You’ve Touched Me in a Good Way' 'Gritty''
+    """
+    from filmrev.store import writing
+
+    with writing(library_paths(ctx)) as library:
+        review = find_for_change(library, ref)
+        library.save(review.evolve(tags=[*review.tags, *tags]))
+
+
+@tag_app.command("remove", no_args_is_help=True)
+def tag_remove(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Id or slug.", show_default=False)],
+    tags: Annotated[
+        list[str], typer.Argument(help="Tags to remove (any case).", show_default=False)
+    ],
+) -> None:
+    """Remove tags from a review; a tag it does not have is an error.
+
+    Example: filmrev tag remove rust-and-bone-2012 'Gritty, Grittness'
+    """
+    from filmrev.errors import ValidationError
+    from filmrev.store import writing
+
+    with writing(library_paths(ctx)) as library:
+        review = find_for_change(library, ref)
+        have = {tag.casefold() for tag in review.tags}
+        missing = [tag for tag in tags if tag.strip().casefold() not in have]
+        if missing:
+            raise ValidationError(f"{review.slug} has no tag {missing[0]!r}")
+        removed = {tag.strip().casefold() for tag in tags}
+        library.save(review.evolve(tags=[t for t in review.tags if t.casefold() not in removed]))
+
+
+class TagFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@tag_app.command("list")
+def tag_list(
+    ctx: typer.Context,
+    output_format: Annotated[
+        TagFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = TagFormat.table,
+) -> None:
+    """List tags with how many reviews carry each, most used first.
+
+    Example: filmrev tag list --format json
+    """
+    from filmrev.tagging import tag_counts
+
+    counts = tag_counts(load_library(library_paths(ctx)).reviews())
+    if output_format is TagFormat.json:
+        from filmrev.exporters.json_export import dumps
+
+        write_data(dumps([{"tag": tag, "count": count} for tag, count in counts]))
+    elif not counts:
+        note("no tags")
+    else:
+        from filmrev.render import counts_table
+
+        stdout_console().print(counts_table(counts, "Tag"))
+
+
+@tag_app.command("rename", no_args_is_help=True)
+def tag_rename(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(help="The tag now (any case).", show_default=False)],
+    new: Annotated[
+        str, typer.Argument(help="The new name; merges if it exists.", show_default=False)
+    ],
+) -> None:
+    """Rename a tag on every review; when NEW exists already, the two merge.
+
+    Example: filmrev tag rename 'gritty' 'Gritty, Grittness'
+    """
+    from filmrev.store import writing
+    from filmrev.tagging import rename_tag
+
+    with writing(library_paths(ctx)) as library:
+        changed = rename_tag(library.reviews(), old, new)
+        if changed:
+            library.backup_before("tag-rename")
+            for review in changed:
+                library.save(review)
+    note(f"renamed {old!r} to {new.strip()!r} on {len(changed)} review(s)")

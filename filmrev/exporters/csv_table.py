@@ -1,0 +1,48 @@
+"""The one CSV writer: a flat table of reviews, lists and mappings as JSON.
+
+``neutralise`` prefixes cells that a spreadsheet would run as a formula
+(starting with ``= + - @``, tab or CR) with a ``'`` (OWASP's advice); the
+``export --format csv`` file uses it, ``list --format csv`` stays exact.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+
+from filmrev.model import FIELD_ORDER, Review
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        return orjson.dumps(value).decode("utf-8")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def neutralise(cell: str) -> str:
+    """``=1+1`` → ``'=1+1``: a spreadsheet shows it instead of computing it."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def reviews_csv(reviews: Iterable[Review], *, neutralise_formulas: bool = False) -> str:
+    """Header of field names, then one row a review."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(FIELD_ORDER)
+    for review in reviews:
+        doc = review.to_doc()
+        cells = [_cell(doc[name]) for name in FIELD_ORDER]
+        if neutralise_formulas:
+            cells = [neutralise(cell) for cell in cells]
+        writer.writerow(cells)
+    return buffer.getvalue()

@@ -1,0 +1,570 @@
+"""The review model: one frozen dataclass, its validation, and its JSON document form.
+
+Validation lives here. Every ``parse_*`` function takes what a user typed (a
+string) or what a file held, and returns the stored value or raises
+:class:`ValidationError` naming the field and what is allowed.
+
+The document form (:meth:`Review.to_doc`) is the review object of
+``list --format json`` and of the JSON export: every field is always present,
+``null`` for a missing single value, ``[]`` for lists, ``{}`` for ``crew``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlparse
+
+from filmrev.errors import ValidationError
+
+SCHEMA_VERSION = 1
+MIN_YEAR = 1870
+TITLE_MAX = 300
+SLUG_MAX = 80
+RESERVED_SLUGS = frozenset({"index"})
+STATUSES = ("draft", "published")
+SOURCE_KEYS = ("letterboxd", "imdb", "tmdb")
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+#: Field order of the document form; also the order of YAML front matter.
+FIELD_ORDER = (
+    "id",
+    "slug",
+    "title",
+    "original_title",
+    "year",
+    "rating",
+    "rank",
+    "tags",
+    "director",
+    "cast",
+    "crew",
+    "tagline",
+    "body",
+    "watched",
+    "links",
+    "viewings",
+    "sources",
+    "status",
+    "published",
+    "url",
+    "images",
+    "created",
+    "updated",
+)
+
+#: Fields ``edit --clear FIELD`` may reset to empty.
+CLEARABLE = (
+    "original_title",
+    "year",
+    "rating",
+    "rank",
+    "tags",
+    "director",
+    "cast",
+    "crew",
+    "tagline",
+    "body",
+    "watched",
+    "links",
+    "viewings",
+    "sources",
+    "published",
+    "url",
+    "images",
+)
+
+
+def max_year() -> int:
+    """The latest release year accepted: five years from now."""
+    return date.today().year + 5
+
+
+def now_utc() -> str:
+    """The current time as ISO 8601 UTC with microseconds, e.g. ``2026-11-25T20:29:00.123456Z``."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# --- field parsers -----------------------------------------------------------
+
+
+def parse_title(value: object, field_name: str = "title") -> str:
+    """Trimmed title of 1–300 characters."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{field_name} must be text")
+    title = value.strip()
+    if not 1 <= len(title) <= TITLE_MAX:
+        raise ValidationError(f"{field_name} must be 1–{TITLE_MAX} characters (got {len(title)})")
+    return title
+
+
+def parse_optional_text(value: object, field_name: str) -> str | None:
+    """Trimmed text, or None when empty."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(f"{field_name} must be text")
+    text = value.strip()
+    return text or None
+
+
+def parse_year(value: object) -> int | None:
+    """Release year, an integer in 1870..(this year + 5)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValidationError(f"year must be a whole number from {MIN_YEAR} to {max_year()}")
+    if isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(r"[0-9]{1,4}", text):
+            raise ValidationError(
+                f"year must be a whole number from {MIN_YEAR} to {max_year()} (got {value!r})"
+            )
+        year = int(text)
+    elif isinstance(value, int):
+        year = value
+    else:
+        raise ValidationError(f"year must be a whole number from {MIN_YEAR} to {max_year()}")
+    if not MIN_YEAR <= year <= max_year():
+        raise ValidationError(f"year must be from {MIN_YEAR} to {max_year()} (got {year})")
+    return year
+
+
+def parse_rating(value: object, field_name: str = "rating") -> float | None:
+    """Star rating 0.5–5.0 in half steps; stored as a float (``4.0``)."""
+    allowed = f"{field_name} must be 0.5 to 5 in steps of 0.5"
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValidationError(allowed)
+    if isinstance(value, str):
+        try:
+            rating = float(value.strip())
+        except ValueError:
+            raise ValidationError(f"{allowed} (got {value!r})") from None
+    elif isinstance(value, (int, float)):
+        rating = float(value)
+    else:
+        raise ValidationError(allowed)
+    if not math.isfinite(rating) or not 0.5 <= rating <= 5.0 or (rating * 2) % 1 != 0:
+        raise ValidationError(f"{allowed} (got {value!r})")
+    return rating
+
+
+def parse_rank(value: object) -> int | None:
+    """Personal rank, a whole number ≥ 1 (range against the list is checked by ranking)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValidationError("rank must be a whole number ≥ 1")
+    if isinstance(value, str):
+        text = value.strip().lstrip("#")
+        if not text.isdigit():
+            raise ValidationError(f"rank must be a whole number ≥ 1 (got {value!r})")
+        rank = int(text)
+    elif isinstance(value, int):
+        rank = value
+    else:
+        raise ValidationError("rank must be a whole number ≥ 1")
+    if rank < 1:
+        raise ValidationError(f"rank must be a whole number ≥ 1 (got {rank})")
+    return rank
+
+
+def parse_date(value: object, field_name: str) -> str | None:
+    """An ISO date ``YYYY-MM-DD`` (a ``date`` from YAML is accepted too)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            try:
+                return date.fromisoformat(text).isoformat()
+            except ValueError:
+                pass
+    raise ValidationError(f"{field_name} must be a date as YYYY-MM-DD (got {value!r})")
+
+
+def parse_timestamp(value: object, field_name: str) -> str:
+    """An ISO 8601 timestamp (as written by :func:`now_utc`, or any ISO form with a zone)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(value, str):
+        try:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            return value
+    raise ValidationError(f"{field_name} must be an ISO 8601 timestamp (got {value!r})")
+
+
+def parse_tags(values: Iterable[object]) -> tuple[str, ...]:
+    """Trimmed, non-empty tags, unique case-insensitively; the first spelling wins."""
+    tags: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        if not isinstance(value, str):
+            raise ValidationError(f"tags must be text (got {value!r})")
+        tag = value.strip()
+        if not tag:
+            raise ValidationError("a tag must not be empty")
+        key = tag.casefold()
+        if key not in seen:
+            seen.add(key)
+            tags.append(tag)
+    return tuple(tags)
+
+
+def parse_names(values: Iterable[object], field_name: str) -> tuple[str, ...]:
+    """A list of people's names: trimmed, non-empty, in the order given."""
+    names: list[str] = []
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            raise ValidationError(f"{field_name} must be a list of non-empty names")
+        names.append(value.strip())
+    return tuple(names)
+
+
+def parse_crew_option(text: str) -> tuple[str, str]:
+    """``ROLE=NAME`` from the command line, e.g. ``composer=Alexandre Desplat``."""
+    role, sep, name = text.partition("=")
+    if not sep or not role.strip() or not name.strip():
+        raise ValidationError(
+            f"crew must be ROLE=NAME, e.g. composer=Alexandre Desplat (got {text!r})"
+        )
+    return role.strip(), name.strip()
+
+
+def parse_crew(value: object) -> dict[str, tuple[str, ...]]:
+    """Mapping role → names (a single name string is accepted for a role)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ValidationError("crew must be a mapping of role to names")
+    crew: dict[str, tuple[str, ...]] = {}
+    for role, names in value.items():
+        if not isinstance(role, str) or not role.strip():
+            raise ValidationError("crew roles must be non-empty text")
+        if isinstance(names, str):
+            names = [names]
+        if not isinstance(names, (list, tuple)):
+            raise ValidationError(f"crew[{role}] must be a list of names")
+        crew[role.strip()] = parse_names(names, f"crew[{role}]")
+    return crew
+
+
+def merge_crew(
+    crew: Mapping[str, tuple[str, ...]], pairs: Iterable[tuple[str, str]]
+) -> dict[str, tuple[str, ...]]:
+    """Add ``(role, name)`` pairs to a crew mapping, keeping order and skipping repeats."""
+    merged = {role: tuple(names) for role, names in crew.items()}
+    for role, name in pairs:
+        names = merged.get(role, ())
+        if name not in names:
+            merged[role] = (*names, name)
+    return merged
+
+
+def parse_link(value: object) -> str:
+    """An absolute http(s) URL."""
+    if not isinstance(value, str):
+        raise ValidationError("link must be text")
+    link = value.strip()
+    parsed = urlparse(link)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ValidationError(f"link must be an http:// or https:// URL (got {value!r})")
+    return link
+
+
+def parse_optional_url(value: object, field_name: str) -> str | None:
+    """An optional http(s) URL."""
+    if value is None or value == "":
+        return None
+    try:
+        return parse_link(value)
+    except ValidationError:
+        raise ValidationError(
+            f"{field_name} must be an http:// or https:// URL (got {value!r})"
+        ) from None
+
+
+def parse_status(value: object) -> str:
+    """``draft`` or ``published``."""
+    if value is None or value == "":
+        return "draft"
+    if value not in STATUSES:
+        raise ValidationError(f"status must be one of {', '.join(STATUSES)} (got {value!r})")
+    return str(value)
+
+
+def parse_slug(value: object) -> str:
+    """A slug: lowercase ASCII words joined by ``-``, at most 80 characters, not all digits."""
+    if not isinstance(value, str) or not SLUG_PATTERN.fullmatch(value) or len(value) > SLUG_MAX:
+        raise ValidationError(
+            "slug must be lowercase letters, digits and single dashes, "
+            f"at most {SLUG_MAX} characters (got {value!r})"
+        )
+    if value.isdigit():
+        raise ValidationError(f"slug must not be all digits (it would read as an id): {value!r}")
+    if value in RESERVED_SLUGS:
+        raise ValidationError(f"slug {value!r} is reserved")
+    return value
+
+
+def make_slug(title: str, year: int | None, taken: Iterable[str], review_id: int) -> str:
+    """A new unique slug from title and year: ``rust-and-bone-2012``, then ``-2``, ``-3``.
+
+    ASCII only (accents transliterated), at most 80 characters; ``review-<id>`` when the
+    title has nothing sluggable; an all-digit slug gets a ``film-`` prefix so it cannot
+    be read as an id; ``index`` is reserved.
+    """
+    from slugify import slugify
+
+    base = slugify(f"{title} {year}" if year else title, max_length=SLUG_MAX, word_boundary=True)
+    if not base:
+        base = f"review-{review_id}"
+    if base.isdigit():
+        base = f"film-{base}"[:SLUG_MAX]
+    taken_set = set(taken) | RESERVED_SLUGS
+    if base not in taken_set:
+        return base
+    counter = 2
+    while True:
+        suffix = f"-{counter}"
+        candidate = base[: SLUG_MAX - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken_set:
+            return candidate
+        counter += 1
+
+
+def _as_list(value: object, field_name: str) -> list[object]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise ValidationError(f"{field_name} must be a list")
+
+
+# --- nested values -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Viewing:
+    """One watch of the film (a Letterboxd diary row)."""
+
+    date: str | None = None
+    rating: float | None = None
+    rewatch: bool = False
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"date": self.date, "rating": self.rating, "rewatch": self.rewatch}
+
+    @classmethod
+    def from_doc(cls, doc: object) -> Viewing:
+        if not isinstance(doc, Mapping):
+            raise ValidationError("viewings must be a list of {date, rating, rewatch}")
+        rewatch = doc.get("rewatch", False)
+        if not isinstance(rewatch, bool):
+            raise ValidationError("viewings[].rewatch must be true or false")
+        return cls(
+            date=parse_date(doc.get("date"), "viewings[].date"),
+            rating=parse_rating(doc.get("rating"), "viewings[].rating"),
+            rewatch=rewatch,
+        )
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image for the post: a source path or URL and an optional caption."""
+
+    src: str
+    caption: str | None = None
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"src": self.src, "caption": self.caption}
+
+    @classmethod
+    def from_doc(cls, doc: object) -> Image:
+        if not isinstance(doc, Mapping) or not isinstance(doc.get("src"), str) or not doc["src"]:
+            raise ValidationError("images must be a list of {src, caption}")
+        return cls(
+            src=doc["src"], caption=parse_optional_text(doc.get("caption"), "images[].caption")
+        )
+
+
+def parse_sources(value: object) -> dict[str, str | None]:
+    """Ids or URIs of the film on other services: ``{letterboxd, imdb, tmdb}``."""
+    sources: dict[str, str | None] = dict.fromkeys(SOURCE_KEYS)
+    if value is None:
+        return sources
+    if not isinstance(value, Mapping):
+        raise ValidationError(f"sources must be a mapping with keys {', '.join(SOURCE_KEYS)}")
+    for key, source in value.items():
+        if key not in SOURCE_KEYS:
+            raise ValidationError(
+                f"sources may only have keys {', '.join(SOURCE_KEYS)} (got {key!r})"
+            )
+        if source is not None and not isinstance(source, (str, int)):
+            raise ValidationError(f"sources.{key} must be text")
+        sources[key] = None if source in (None, "") else str(source)
+    return sources
+
+
+# --- the review ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Review:
+    """One review. Build it through :meth:`from_doc` (validating) or :meth:`evolve`."""
+
+    id: int
+    slug: str
+    title: str
+    created: str
+    updated: str
+    original_title: str | None = None
+    year: int | None = None
+    rating: float | None = None
+    rank: int | None = None
+    tags: tuple[str, ...] = ()
+    director: str | None = None
+    cast: tuple[str, ...] = ()
+    crew: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    tagline: str | None = None
+    body: str = ""
+    watched: str | None = None
+    links: tuple[str, ...] = ()
+    viewings: tuple[Viewing, ...] = ()
+    sources: Mapping[str, str | None] = field(default_factory=lambda: dict.fromkeys(SOURCE_KEYS))
+    status: str = "draft"
+    published: str | None = None
+    url: str | None = None
+    images: tuple[Image, ...] = ()
+
+    def to_doc(self) -> dict[str, Any]:
+        """The JSON review object, fields in :data:`FIELD_ORDER`."""
+        return {
+            "id": self.id,
+            "slug": self.slug,
+            "title": self.title,
+            "original_title": self.original_title,
+            "year": self.year,
+            "rating": self.rating,
+            "rank": self.rank,
+            "tags": list(self.tags),
+            "director": self.director,
+            "cast": list(self.cast),
+            "crew": {role: list(names) for role, names in self.crew.items()},
+            "tagline": self.tagline,
+            "body": self.body,
+            "watched": self.watched,
+            "links": list(self.links),
+            "viewings": [viewing.to_doc() for viewing in self.viewings],
+            "sources": {key: self.sources.get(key) for key in SOURCE_KEYS},
+            "status": self.status,
+            "published": self.published,
+            "url": self.url,
+            "images": [image.to_doc() for image in self.images],
+            "created": self.created,
+            "updated": self.updated,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> Review:
+        """Validate a document (from the library, an import or the editor) into a Review.
+
+        Unknown keys are an error, so a typo in front matter is reported, not dropped.
+        """
+        unknown = set(doc) - set(FIELD_ORDER)
+        if unknown:
+            raise ValidationError(
+                f"unknown field {sorted(unknown)[0]!r}; fields are: {', '.join(FIELD_ORDER)}"
+            )
+        review_id = doc.get("id")
+        if not isinstance(review_id, int) or isinstance(review_id, bool) or review_id < 1:
+            raise ValidationError(f"id must be a whole number ≥ 1 (got {review_id!r})")
+        body = doc.get("body")
+        if body is None:
+            body = ""
+        if not isinstance(body, str):
+            raise ValidationError("body must be text")
+        created = parse_timestamp(doc.get("created"), "created")
+        return cls(
+            id=review_id,
+            slug=parse_slug(doc.get("slug")),
+            title=parse_title(doc.get("title")),
+            original_title=parse_optional_text(doc.get("original_title"), "original_title"),
+            year=parse_year(doc.get("year")),
+            rating=parse_rating(doc.get("rating")),
+            rank=parse_rank(doc.get("rank")),
+            tags=parse_tags(_as_list(doc.get("tags"), "tags")),
+            director=parse_optional_text(doc.get("director"), "director"),
+            cast=parse_names(_as_list(doc.get("cast"), "cast"), "cast"),
+            crew=parse_crew(doc.get("crew")),
+            tagline=parse_optional_text(doc.get("tagline"), "tagline"),
+            body=body,
+            watched=parse_date(doc.get("watched"), "watched"),
+            links=tuple(parse_link(link) for link in _as_list(doc.get("links"), "links")),
+            viewings=tuple(Viewing.from_doc(v) for v in _as_list(doc.get("viewings"), "viewings")),
+            sources=parse_sources(doc.get("sources")),
+            status=parse_status(doc.get("status")),
+            published=parse_date(doc.get("published"), "published"),
+            url=parse_optional_url(doc.get("url"), "url"),
+            images=tuple(Image.from_doc(i) for i in _as_list(doc.get("images"), "images")),
+            created=created,
+            updated=parse_timestamp(doc.get("updated", created), "updated"),
+        )
+
+    def evolve(self, **changes: Any) -> Review:
+        """A copy with ``changes`` applied and validated (``updated`` is not touched here)."""
+        doc = self.to_doc()
+        for name, value in changes.items():
+            if name not in doc:
+                raise ValidationError(f"unknown field {name!r}")
+            doc[name] = value
+        return Review.from_doc(doc)
+
+    @property
+    def display_title(self) -> str:
+        """``Title (Year)`` or just ``Title``."""
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    @property
+    def people(self) -> tuple[str, ...]:
+        """Director, cast and crew names, in that order, without repeats."""
+        names = [self.director] if self.director else []
+        names.extend(self.cast)
+        for crew_names in self.crew.values():
+            names.extend(crew_names)
+        return tuple(dict.fromkeys(names))
+
+    @property
+    def word_count(self) -> int:
+        return len(self.body.split())
+
+
+def empty_value(field_name: str) -> Any:
+    """The value ``edit --clear FIELD`` sets."""
+    if field_name not in CLEARABLE:
+        raise ValidationError(
+            f"cannot clear {field_name!r}; clearable fields: {', '.join(CLEARABLE)}"
+        )
+    default = next(f for f in fields(Review) if f.name == field_name)
+    if field_name in ("crew", "sources"):
+        return {}
+    if field_name == "body":
+        return ""
+    if isinstance(default.default, tuple):
+        return []
+    return None

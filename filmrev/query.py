@@ -1,0 +1,86 @@
+"""Filtering and ordering reviews: pure functions behind ``list``, ``rank`` and exports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from filmrev.model import Review
+from filmrev.refs import fold
+from filmrev.search import matches
+
+SORT_KEYS = ("rank", "rating", "year", "title", "added", "watched")
+
+
+def filter_reviews(
+    reviews: Iterable[Review],
+    *,
+    tags: Sequence[str] = (),
+    year: int | None = None,
+    min_rating: float | None = None,
+    search: str | None = None,
+    person: str | None = None,
+    watched_year: int | None = None,
+) -> list[Review]:
+    """Reviews that pass every given filter (tags: all of them, case-insensitively)."""
+    wanted_tags = {tag.strip().casefold() for tag in tags}
+    wanted_person = fold(person.strip()) if person else None
+    kept: list[Review] = []
+    for review in reviews:
+        if wanted_tags and not wanted_tags <= {tag.casefold() for tag in review.tags}:
+            continue
+        if year is not None and review.year != year:
+            continue
+        if min_rating is not None and (review.rating is None or review.rating < min_rating):
+            continue
+        if watched_year is not None and not _watched_in(review, watched_year):
+            continue
+        if wanted_person is not None and wanted_person not in {
+            fold(name) for name in review.people
+        }:
+            continue
+        if search and not matches(review, search):
+            continue
+        kept.append(review)
+    return kept
+
+
+def _watched_in(review: Review, year: int) -> bool:
+    dates = [review.watched] + [viewing.date for viewing in review.viewings]
+    return any(date is not None and date.startswith(f"{year:04d}-") for date in dates)
+
+
+def _sort_value(review: Review, key: str) -> Any:
+    values: dict[str, Callable[[Review], Any]] = {
+        "rank": lambda r: r.rank,
+        "rating": lambda r: r.rating,
+        "year": lambda r: r.year,
+        "title": lambda r: fold(r.title),
+        "added": lambda r: r.created,
+        "watched": lambda r: r.watched,
+    }
+    return values[key](review)
+
+
+def sort_reviews(reviews: Iterable[Review], key: str, *, reverse: bool = False) -> list[Review]:
+    """Order by ``key``: rank and title ascending, the rest newest/highest first.
+
+    Missing values always go last; ``reverse`` flips the order of the others.
+    Ties are broken by title, then id, so output is stable.
+    """
+    pool = list(reviews)
+    present = [review for review in pool if _sort_value(review, key) is not None]
+    missing = [review for review in pool if _sort_value(review, key) is None]
+    descending = key not in ("rank", "title")
+    present.sort(key=lambda r: (fold(r.title), r.id))
+    present.sort(key=lambda r: _sort_value(r, key), reverse=descending != reverse)
+    missing.sort(key=lambda r: (fold(r.title), r.id))
+    return present + missing
+
+
+def default_order(reviews: Iterable[Review]) -> list[Review]:
+    """Ranked films in rank order, then the rest by rating (highest first)."""
+    pool = list(reviews)
+    ranked = sort_reviews([r for r in pool if r.rank is not None], "rank")
+    unranked = sort_reviews([r for r in pool if r.rank is None], "rating")
+    return ranked + unranked

@@ -1,0 +1,400 @@
+"""The library: reviews, ranks and comparisons in one TinyDB file.
+
+Usable from Python without the CLI::
+
+    from filmrev.paths import resolve_library
+    from filmrev.store import Library, writing
+
+    paths = resolve_library("library.json")
+    with writing(paths) as library:          # locked; one read, one atomic write
+        review = library.add({"title": "Rust and Bone", "year": 2012})
+    print(Library.load(paths).get(review.id))  # a read needs no lock
+
+File layout (schema 1)::
+
+    {"meta": {"1": {"schema": 1, "next_id": 12, "generation": 40}},
+     "reviews": {"1": {<review object>}, ...},
+     "comparisons": {"1": {"winner": 3, "loser": 7, "tie": false, "at": "..."}, ...}}
+
+Ids are never reused: ``next_id`` only grows (TinyDB alone would reuse the
+highest id after a delete).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.table import Document
+
+from filmrev import ranking
+from filmrev.errors import CorruptLibraryError, InvariantError, ValidationError
+from filmrev.model import SCHEMA_VERSION, Review, make_slug, now_utc, parse_title, parse_year
+from filmrev.paths import LibraryPaths
+from filmrev.storage import (
+    TransactionStorage,
+    atomic_write,
+    exclusive_lock,
+    parse_library_bytes,
+    read_file_bytes,
+    serialise,
+)
+
+META = "meta"
+REVIEWS = "reviews"
+COMPARISONS = "comparisons"
+META_ID = 1
+
+
+def _migrate_0_to_1(tables: dict[str, Any]) -> dict[str, Any]:
+    """A file without a meta table (a bare TinyDB file): add one, counting on from its top id."""
+    reviews = tables.get(REVIEWS, {})
+    highest = max((int(key) for key in reviews if key.isdigit()), default=0)
+    tables[META] = {str(META_ID): {"schema": 1, "next_id": highest + 1, "generation": 0}}
+    return tables
+
+
+#: Named migrations, keyed by the schema version they upgrade from.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _migrate_0_to_1}
+
+
+def _schema_of(tables: dict[str, Any], display: str) -> int:
+    meta = tables.get(META)
+    if not meta:
+        return 0 if tables else SCHEMA_VERSION
+    record = meta.get(str(META_ID))
+    if not isinstance(record, dict):
+        raise CorruptLibraryError(f"library {display}: meta table has no record 1")
+    schema = record.get("schema")
+    if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
+        raise CorruptLibraryError(f"library {display}: schema version {schema!r} is not valid")
+    if schema > SCHEMA_VERSION:
+        raise CorruptLibraryError(
+            f"library {display} has schema {schema}, newer than this filmrev supports "
+            f"({SCHEMA_VERSION}); upgrade filmrev"
+        )
+    next_id = record.get("next_id")
+    if not isinstance(next_id, int) or isinstance(next_id, bool) or next_id < 1:
+        raise CorruptLibraryError(f"library {display}: meta next_id {next_id!r} is not valid")
+    return schema
+
+
+def migrate(tables: dict[str, Any], display: str) -> tuple[dict[str, Any], bool]:
+    """Upgrade ``tables`` to the current schema; returns (tables, whether anything ran)."""
+    schema = _schema_of(tables, display)
+    migrated = False
+    while schema < SCHEMA_VERSION:
+        tables = MIGRATIONS[schema](tables)
+        schema += 1
+        migrated = True
+    return tables, migrated
+
+
+def parse_reviews(table: Mapping[str, Any], display: str) -> dict[int, Review]:
+    """Validate every stored review; a bad one makes the whole library unreadable."""
+    reviews: dict[int, Review] = {}
+    for key, doc in table.items():
+        if not isinstance(doc, dict):
+            raise CorruptLibraryError(f"library {display}: review {key} is not a JSON object")
+        try:
+            review = Review.from_doc(doc)
+        except ValidationError as error:
+            raise CorruptLibraryError(f"library {display}: review {key}: {error.message}") from None
+        if str(review.id) != key:
+            raise CorruptLibraryError(
+                f"library {display}: review stored under id {key} says its id is {review.id}"
+            )
+        reviews[review.id] = review
+    return reviews
+
+
+def invariant_problems(reviews: Iterable[Review]) -> list[str]:
+    """What breaks the library's invariants: duplicate slugs, ranks that are not 1..K."""
+    problems: list[str] = []
+    owners: dict[str, int] = {}
+    for review in reviews:
+        if review.slug in owners:
+            problems.append(
+                f"slug {review.slug!r} is used by reviews {owners[review.slug]} and {review.id}"
+            )
+        owners.setdefault(review.slug, review.id)
+    problems.extend(ranking.validate_ranks({review.id: review.rank for review in reviews}))
+    return problems
+
+
+class Library:
+    """An in-memory snapshot of one library file, read once.
+
+    Obtained read-only with :meth:`load`, or inside :func:`writing`, which holds
+    the lock and commits the changes with one atomic write.
+    """
+
+    def __init__(self, paths: LibraryPaths, tables: dict[str, Any], exists: bool) -> None:
+        self.paths = paths
+        self.exists = exists
+        self._db = TinyDB(tables, storage=TransactionStorage)
+        self._storage: TransactionStorage = self._db.storage  # type: ignore[assignment]
+        self._reviews = parse_reviews(tables.get(REVIEWS, {}), paths.display)
+        self.problems = invariant_problems(self._reviews.values())
+        self.after_commit: list[Callable[[Library], None]] = []
+
+    @classmethod
+    def load(cls, paths: LibraryPaths) -> Library:
+        """Read and validate the library (missing file: an empty library)."""
+        raw = read_file_bytes(paths.file, paths.display)
+        if raw is None:
+            return cls(paths, {}, exists=False)
+        tables, migrated = migrate(parse_library_bytes(raw, paths.display), paths.display)
+        library = cls(paths, tables, exists=True)
+        if migrated:
+            library._storage.dirty = True
+        return library
+
+    # --- reading -------------------------------------------------------------------
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        record = self._db.table(META).get(doc_id=META_ID)
+        if record is None:
+            return {"schema": SCHEMA_VERSION, "next_id": 1, "generation": 0}
+        return dict(record)
+
+    @property
+    def generation(self) -> int:
+        """A counter bumped by every committed write."""
+        return int(self.meta.get("generation", 0))
+
+    def reviews(self) -> list[Review]:
+        """All reviews, by id."""
+        return [self._reviews[review_id] for review_id in sorted(self._reviews)]
+
+    def get(self, review_id: int) -> Review | None:
+        return self._reviews.get(review_id)
+
+    def slugs(self) -> set[str]:
+        return {review.slug for review in self._reviews.values()}
+
+    def ranked_order(self) -> list[int]:
+        """Ids of ranked films, best first."""
+        ranked = [review for review in self._reviews.values() if review.rank is not None]
+        ranked.sort(key=lambda review: (review.rank, review.id))
+        return [review.id for review in ranked]
+
+    def comparisons(self) -> list[dict[str, Any]]:
+        """Stored head-to-head answers, oldest first."""
+        table = self._db.table(COMPARISONS)
+        return [dict(doc) for doc in sorted(table.all(), key=lambda doc: doc.doc_id)]
+
+    def table_docs(self, name: str) -> dict[int, dict[str, Any]]:
+        """Documents of an auxiliary table (e.g. import bookkeeping), by doc id."""
+        return {doc.doc_id: dict(doc) for doc in self._db.table(name).all()}
+
+    # --- writing -------------------------------------------------------------------
+
+    def _set_meta(self, **changes: Any) -> None:
+        record = self.meta
+        record.update(changes)
+        self._db.table(META).upsert(Document(record, doc_id=META_ID))
+
+    def _store(self, reviews: Iterable[Review]) -> None:
+        """Write reviews into the TinyDB table and the parsed cache (one TinyDB write)."""
+        batch = list(reviews)
+        if not batch:
+            return
+        table = self._db.table(REVIEWS)
+        existing = set(self._reviews)
+        updates = {review.id: review.to_doc() for review in batch if review.id in existing}
+        inserts = [
+            Document(review.to_doc(), doc_id=review.id)
+            for review in batch
+            if review.id not in existing
+        ]
+        if updates:
+
+            def replace_docs(doc: MutableMapping[str, Any]) -> None:
+                new = updates[doc["id"]]
+                doc.clear()
+                doc.update(new)
+
+            table.update(replace_docs, doc_ids=list(updates))
+        if inserts:
+            table.insert_multiple(inserts)
+        for review in batch:
+            self._reviews[review.id] = review
+
+    def allocate_id(self) -> int:
+        """The next never-used id (bumps the counter)."""
+        review_id = int(self.meta["next_id"])
+        self._set_meta(next_id=review_id + 1)
+        return review_id
+
+    def add(self, fields: Mapping[str, Any], rank: int | None = None) -> Review:
+        """Add a review from user fields; assigns id, slug, created and updated."""
+        review_id = int(self.meta["next_id"])
+        doc = {key: value for key, value in fields.items() if key not in ("rank",)}
+        doc["id"] = review_id
+        doc.setdefault("title", "")
+        title = parse_title(doc["title"])
+        year = parse_year(doc.get("year"))
+        doc.setdefault("slug", make_slug(title, year, self.slugs(), review_id))
+        stamp = now_utc()
+        doc.setdefault("created", stamp)
+        doc.setdefault("updated", stamp)
+        review = Review.from_doc(doc)
+        if review.slug in self.slugs():
+            raise ValidationError(f"slug {review.slug!r} is already used by another review")
+        if rank is not None:
+            ranking.insert_at(self.ranked_order(), review.id, rank)  # validates the position
+        self.allocate_id()
+        self._store([review])
+        if rank is not None:
+            self.set_order(ranking.insert_at(self.ranked_order(), review.id, rank))
+        return self._reviews[review.id]
+
+    def insert_review(self, review: Review) -> Review:
+        """Insert a complete review as given (imports); its id must be unused."""
+        if review.id in self._reviews:
+            raise ValidationError(f"id {review.id} is already used")
+        if review.slug in self.slugs():
+            raise ValidationError(f"slug {review.slug!r} is already used by another review")
+        if review.id >= int(self.meta["next_id"]):
+            self._set_meta(next_id=review.id + 1)
+        self._store([review])
+        return review
+
+    def save(self, review: Review, *, touch: bool = True) -> Review:
+        """Replace a stored review (same id); ``touch`` sets ``updated`` to now.
+
+        Rank is not taken from ``review``: use :meth:`set_rank` so ranks stay 1..K.
+        """
+        current = self._reviews.get(review.id)
+        if current is None:
+            raise ValidationError(f"no review with id {review.id}")
+        if review.slug != current.slug and review.slug in self.slugs():
+            raise ValidationError(f"slug {review.slug!r} is already used by another review")
+        changes: dict[str, Any] = {"rank": current.rank}
+        if touch:
+            changes["updated"] = now_utc()
+        saved = review.evolve(**changes)
+        self._store([saved])
+        return saved
+
+    def delete(self, review_id: int) -> Review:
+        """Delete a review; a ranked one leaves no gap. Its comparisons go with it."""
+        review = self._reviews.get(review_id)
+        if review is None:
+            raise ValidationError(f"no review with id {review_id}")
+        if review.rank is not None:
+            self.set_order(ranking.remove(self.ranked_order(), review_id))
+        self._db.table(REVIEWS).remove(doc_ids=[review_id])
+        del self._reviews[review_id]
+        comparisons = self._db.table(COMPARISONS)
+        stale = [
+            doc.doc_id
+            for doc in comparisons.all()
+            if review_id in (doc.get("winner"), doc.get("loser"))
+        ]
+        if stale:
+            comparisons.remove(doc_ids=stale)
+        return review
+
+    def set_order(self, order: list[int], touched: Iterable[int] = ()) -> None:
+        """Make ``order`` the ranked list (best first); films not in it become unranked.
+
+        One TinyDB write whatever the number of shifted films. ``updated`` changes
+        only for ``touched`` ids (the film the user moved), not for films shifted.
+        """
+        if len(set(order)) != len(order):
+            raise ValidationError("a film can hold only one rank")
+        new_ranks = {review_id: position for position, review_id in enumerate(order, start=1)}
+        touched_ids = set(touched)
+        stamp = now_utc()
+        changed: list[Review] = []
+        for review in self._reviews.values():
+            rank = new_ranks.get(review.id)
+            if rank != review.rank or review.id in touched_ids:
+                changes: dict[str, Any] = {"rank": rank}
+                if review.id in touched_ids:
+                    changes["updated"] = stamp
+                changed.append(review.evolve(**changes))
+        unknown = set(new_ranks) - set(self._reviews)
+        if unknown:
+            raise ValidationError(f"no review with id {min(unknown)}")
+        self._store(changed)
+
+    def set_rank(self, review_id: int, position: int | None) -> None:
+        """Insert a film at ``position`` (others shift), or unrank it with None."""
+        order = self.ranked_order()
+        if position is None:
+            new_order = ranking.remove(order, review_id)
+        else:
+            new_order = ranking.insert_at(order, review_id, position)
+        self.set_order(new_order, touched=[review_id])
+
+    def add_comparisons(self, comparisons: Iterable[Mapping[str, Any]]) -> None:
+        """Record head-to-head answers (winner, loser, tie, at)."""
+        docs = [dict(comparison) for comparison in comparisons]
+        if docs:
+            self._db.table(COMPARISONS).insert_multiple(docs)
+
+    def replace_comparisons(self, comparisons: Iterable[Mapping[str, Any]]) -> None:
+        """Replace every stored comparison (imports, repairs)."""
+        self._db.table(COMPARISONS).truncate()
+        self.add_comparisons(comparisons)
+
+    def replace_table_docs(self, name: str, docs: Mapping[int, Mapping[str, Any]]) -> None:
+        """Replace an auxiliary table's documents."""
+        table = self._db.table(name)
+        table.truncate()
+        table.insert_multiple(Document(dict(doc), doc_id=doc_id) for doc_id, doc in docs.items())
+
+    def backup_before(self, reason: str) -> None:
+        """Keep a copy of the file as it is before a destructive or bulk change."""
+        if self.exists:
+            from filmrev.backups import make_backup
+
+            make_backup(self.paths, reason)
+
+    def mark_dirty(self) -> None:
+        """Force a write at commit (e.g. a repair that changed nothing TinyDB tracks)."""
+        self._storage.dirty = True
+
+    @property
+    def dirty(self) -> bool:
+        return self._storage.dirty
+
+    def tables(self) -> dict[str, Any]:
+        """The raw tables as they will be written."""
+        return self._storage.tables
+
+    def commit(self) -> bool:
+        """Write the library once if anything changed; returns whether it wrote."""
+        if not self._storage.dirty:
+            return False
+        self._set_meta(schema=SCHEMA_VERSION, generation=self.generation + 1)
+        atomic_write(self.paths.file, serialise(self._storage.tables), self.paths.display)
+        self._storage.dirty = False
+        self.exists = True
+        for hook in self.after_commit:
+            hook(self)
+        return True
+
+
+@contextlib.contextmanager
+def writing(paths: LibraryPaths, *, repair: bool = False) -> Iterator[Library]:
+    """A locked read-modify-write: yields the library, commits on a clean exit.
+
+    An exception (or Ctrl-C) inside the block discards every change. A library
+    that breaks an invariant refuses writes unless ``repair`` (``doctor --fix``).
+    """
+    with exclusive_lock(paths.lock, paths.display):
+        library = Library.load(paths)
+        if library.problems and not repair:
+            raise InvariantError(
+                f"library {paths.display} has problems ({library.problems[0]}); "
+                "refusing to write; run `filmrev doctor --fix`"
+            )
+        yield library
+        library.commit()

@@ -1,0 +1,63 @@
+"""Shared fixtures: every test gets its own library in tmp_path; no test touches a real home."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point FILMREV_DB at a temp file and HOME/XDG dirs at tmp_path."""
+    library = tmp_path / "lib" / "library.json"
+    monkeypatch.setenv("FILMREV_DB", str(library))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / "config"))
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("FILMREV_DEBUG", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+    yield library
+
+
+@dataclass
+class Result:
+    """What a user sees from one run: exit code, stdout, stderr."""
+
+    code: int
+    out: str
+    err: str
+
+
+def run_filmrev(
+    *args: str, stdin: str | bytes | None = None, env: dict[str, str] | None = None
+) -> Result:
+    """Run the installed CLI in a subprocess (a real process, real files, no TTY)."""
+    data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+    completed = subprocess.run(
+        [sys.executable, "-m", "filmrev", *args],
+        input=data if data is not None else b"",
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+        check=False,
+    )
+    return Result(
+        completed.returncode,
+        completed.stdout.decode("utf-8", "replace"),
+        completed.stderr.decode("utf-8", "replace"),
+    )
+
+
+@pytest.fixture
+def filmrev() -> type[object]:
+    """The ``run_filmrev`` helper as a fixture, for tests that prefer injection."""
+    return run_filmrev  # type: ignore[return-value]
