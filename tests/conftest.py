@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +57,10 @@ def run_filmrev(
     )
 
 
+Runner = Callable[..., Result]
+
+
 @pytest.fixture
-def filmrev() -> type[object]:
-    """The ``run_filmrev`` helper as a fixture, for tests that prefer injection."""
-    return run_filmrev  # type: ignore[return-value]
+def cli() -> Runner:
+    """``cli("add", "Amour", "--year", "2012")`` runs ``python -m filmrev`` and returns a Result."""
+    return run_filmrev
