@@ -178,10 +178,21 @@ def run(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else 0
 
 
+def utf8_argv(argv: list[str]) -> list[str]:
+    """Arguments as UTF-8 even when a C/POSIX locale made Python decode them as ASCII."""
+    decoded: list[str] = []
+    for arg in argv:
+        try:
+            decoded.append(os.fsencode(arg).decode("utf-8"))
+        except UnicodeDecodeError:
+            decoded.append(arg)
+    return decoded
+
+
 def main() -> None:
     """Console-script entry point."""
     _force_utf8()
-    sys.exit(run(sys.argv[1:]))
+    sys.exit(run(utf8_argv(sys.argv[1:])))
 
 
 # Command modules register themselves on the apps above.
