@@ -28,45 +28,60 @@ if TYPE_CHECKING:
 # --- options shared by add and edit ----------------------------------------------
 
 YearOption = Annotated[
-    str | None, typer.Option("--year", "-y", help="Release year.", show_default=False)
+    str | None,
+    typer.Option("--year", "-y", help="Release year.", metavar="YEAR", show_default=False),
 ]
 RatingOption = Annotated[
-    str | None, typer.Option("--rating", "-r", help="0.5 to 5 in half steps.", show_default=False)
+    str | None,
+    typer.Option(
+        "--rating", "-r", help="0.5 to 5 in half steps.", metavar="STARS", show_default=False
+    ),
 ]
 TagOption = Annotated[
     list[str] | None,
-    typer.Option("--tag", "-t", help="A tag (repeat for more).", show_default=False),
+    typer.Option("--tag", "-t", help="A tag (repeat for more).", metavar="TAG", show_default=False),
 ]
 DirectorOption = Annotated[
-    str | None, typer.Option("--director", help="Director.", show_default=False)
+    str | None, typer.Option("--director", help="Director.", metavar="NAME", show_default=False)
 ]
 CastOption = Annotated[
     list[str] | None,
-    typer.Option("--cast", help="A cast member (repeat for more).", show_default=False),
+    typer.Option(
+        "--cast", help="A cast member (repeat for more).", metavar="NAME", show_default=False
+    ),
 ]
 CrewOption = Annotated[
     list[str] | None,
     typer.Option(
         "--crew",
         help="ROLE=NAME, e.g. composer='Alexandre Desplat' (repeatable).",
+        metavar="ROLE=NAME",
         show_default=False,
     ),
 ]
 TaglineOption = Annotated[
-    str | None, typer.Option("--tagline", help="The one-line hook.", show_default=False)
+    str | None,
+    typer.Option("--tagline", help="The one-line hook.", metavar="TEXT", show_default=False),
 ]
 WatchedOption = Annotated[
-    str | None, typer.Option("--watched", help="Date watched, YYYY-MM-DD.", show_default=False)
+    str | None,
+    typer.Option("--watched", help="Date watched, YYYY-MM-DD.", metavar="DATE", show_default=False),
 ]
 LinkOption = Annotated[
     list[str] | None,
-    typer.Option("--link", help="A URL, e.g. the trailer (repeatable).", show_default=False),
+    typer.Option(
+        "--link", help="A URL, e.g. the trailer (repeatable).", metavar="URL", show_default=False
+    ),
 ]
 RankOption = Annotated[
-    str | None, typer.Option("--rank", help="All-time rank; others shift down.", show_default=False)
+    str | None,
+    typer.Option(
+        "--rank", help="All-time rank; others shift down.", metavar="N", show_default=False
+    ),
 ]
 BodyOption = Annotated[
-    str | None, typer.Option("--body", help="The review text (Markdown).", show_default=False)
+    str | None,
+    typer.Option("--body", help="The review text (Markdown).", metavar="TEXT", show_default=False),
 ]
 BodyFileOption = Annotated[
     str | None,
@@ -140,7 +155,9 @@ def crew_pairs(crew: list[str] | None) -> list[tuple[str, str]]:
 @app.command(no_args_is_help=True)
 def add(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(help="The film's title.", show_default=False)],
+    title: Annotated[
+        str, typer.Argument(help="The film's title.", metavar="TITLE", show_default=False)
+    ],
     year: YearOption = None,
     rating: RatingOption = None,
     tag: TagOption = None,
@@ -232,7 +249,10 @@ def find_for_change(library: Library, ref: str) -> Review:
 @app.command(no_args_is_help=True)
 def show(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Id, slug, or (part of) a title.", show_default=False)],
+    ref: Annotated[
+        str,
+        typer.Argument(help="Id, slug, or (part of) a title.", metavar="REF", show_default=False),
+    ],
     output_format: Annotated[
         ShowFormat, typer.Option("--format", "-f", help="panel, markdown (the source) or json.")
     ] = ShowFormat.panel,
@@ -380,7 +400,7 @@ def list_reviews(
 @app.command(no_args_is_help=True)
 def edit(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Id or slug.", show_default=False)],
+    ref: Annotated[str, typer.Argument(help="Id or slug.", metavar="REF", show_default=False)],
     title: Annotated[
         str | None, typer.Option("--title", help="New title (the slug stays).")
     ] = None,
@@ -468,7 +488,7 @@ def edit(
 @app.command(no_args_is_help=True)
 def delete(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Id or slug.", show_default=False)],
+    ref: Annotated[str, typer.Argument(help="Id or slug.", metavar="REF", show_default=False)],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete a review (a backup is kept); a ranked film leaves no gap.

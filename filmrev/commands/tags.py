@@ -14,7 +14,7 @@ from filmrev.commands.reviews import find_for_change, load_library
 @tag_app.command("add", no_args_is_help=True)
 def tag_add(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Id or slug.", show_default=False)],
+    ref: Annotated[str, typer.Argument(help="Id or slug.", metavar="REF", show_default=False)],
     tags: Annotated[list[str], typer.Argument(help="Tags to add.", show_default=False)],
 ) -> None:
     """Add tags to a review (a tag may hold spaces, commas, apostrophes).
@@ -31,7 +31,7 @@ def tag_add(
 @tag_app.command("remove", no_args_is_help=True)
 def tag_remove(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Id or slug.", show_default=False)],
+    ref: Annotated[str, typer.Argument(help="Id or slug.", metavar="REF", show_default=False)],
     tags: Annotated[
         list[str], typer.Argument(help="Tags to remove (any case).", show_default=False)
     ],
