@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -64,6 +63,9 @@ def review_panel(review: Review) -> Panel:
         parts.append(Text(clean(link), style="blue underline"))
     if review.body.strip():
         parts.append(Text(""))
+        # Imported here: rich.markdown (markdown-it, pygments) costs ~25 ms that list/rank skip.
+        from rich.markdown import Markdown
+
         parts.append(Markdown(clean(review.body, multiline=True), hyperlinks=False))
     title = Text(clean(review.display_title), style="bold")
     subtitle = Text(f"{review.slug} · id {review.id}", style="dim")
@@ -71,9 +73,15 @@ def review_panel(review: Review) -> Panel:
 
 
 def reviews_table(reviews: Sequence[Review], *, positions: Sequence[int] | None = None) -> Table:
-    """One row a review: rank (or filtered position), title, year, rating, watched, tags, slug."""
+    """One row a review: rank (or filtered position), title, year, rating, watched, tags, slug.
+
+    With ``positions`` (a filtered ranking), ``#`` is the position and a ``Rank`` column keeps
+    the global rank.
+    """
     table = Table(box=None, header_style="bold", pad_edge=False, expand=False)
     table.add_column("#", justify="right", style="magenta", no_wrap=True)
+    if positions is not None:
+        table.add_column("Rank", justify="right", style="magenta", no_wrap=True)
     table.add_column("ID", justify="right", style="dim", no_wrap=True)
     table.add_column("Title", ratio=3)
     table.add_column("Year", justify="right", no_wrap=True)
@@ -82,12 +90,10 @@ def reviews_table(reviews: Sequence[Review], *, positions: Sequence[int] | None 
     table.add_column("Tags", style="cyan", ratio=2)
     table.add_column("Slug", style="dim", overflow="fold")
     for index, review in enumerate(reviews):
-        if positions is not None:
-            number = str(positions[index])
-        else:
-            number = str(review.rank) if review.rank is not None else ""
+        rank = str(review.rank) if review.rank is not None else ""
+        numbers = [str(positions[index]), rank] if positions is not None else [rank]
         table.add_row(
-            number,
+            *numbers,
             str(review.id),
             Text(clean(review.title)),
             str(review.year or ""),

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import random
+import tempfile
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from filmrev.errors import Cancelled, ValidationError
+from filmrev.paths import resolve_library
 from filmrev.ranking import (
     Comparison,
     Placement,
@@ -27,6 +30,7 @@ from filmrev.ranking import (
     remove,
     validate_ranks,
 )
+from filmrev.store import Library, writing
 
 Ask = Callable[[int, int], str]
 REVIEW_IDS = st.integers(min_value=1, max_value=12)
@@ -516,3 +520,72 @@ def test_ranks_from_order_refuses_a_repeated_id() -> None:
     assert ranks_from_order([7, 3, 9]) == {7: 1, 3: 2, 9: 3}
     with pytest.raises(ValidationError, match="review 3 is ranked twice"):
         ranks_from_order([7, 3, 3])
+
+
+# --- through the store, on a real file --------------------------------------------------------
+
+STORE_OPERATIONS = ["add", "set", "move", "clear", "delete", "place"]
+
+
+def positions(count: int) -> st.SearchStrategy[int]:
+    """Mostly valid positions in a list of ``count``, sometimes just outside it."""
+    return st.one_of(st.integers(1, max(1, count)), st.integers(0, count + 2))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_store_operations_keep_ranks_1_to_k_on_disk(data: st.DataObject) -> None:
+    """Any sequence of add/set/move/clear/delete/place, each its own transaction, keeps the
+    stored ranks exactly 1..K; a refused operation leaves the file byte for byte unchanged."""
+    with tempfile.TemporaryDirectory() as directory:
+        paths = resolve_library(Path(directory) / "library.json")
+        for step in range(data.draw(st.integers(1, 12), label="steps")):
+            before = paths.file.read_bytes() if paths.file.exists() else None
+            current = Library.load(paths)
+            ids = [review.id for review in current.reviews()]
+            count = len(current.ranked_order())
+            operation = data.draw(st.sampled_from(STORE_OPERATIONS if ids else ["add"]))
+            review_id = data.draw(st.sampled_from(ids)) if ids else 0
+            try:
+                with writing(paths) as library:
+                    order = library.ranked_order()
+                    if operation == "add":
+                        rank = data.draw(st.one_of(st.none(), positions(count)))
+                        library.add({"title": f"Film {step}"}, rank=rank)
+                    elif operation == "set":
+                        library.set_rank(review_id, data.draw(positions(count)))
+                    elif operation == "clear":
+                        library.set_rank(review_id, None)
+                    elif operation == "delete":
+                        library.delete(review_id)
+                    elif operation == "move":
+                        if order:
+                            review_id = data.draw(st.sampled_from([*order, review_id]))
+                        option = data.draw(st.sampled_from(["above", "below", "to", "up", "down"]))
+                        value = data.draw(
+                            st.sampled_from(ids)
+                            if option in ("above", "below")
+                            else positions(count)
+                        )
+                        new_order = move(order, review_id, **{option: value})
+                        library.set_order(new_order, touched=[review_id])
+                    else:
+                        script = data.draw(st.lists(st.sampled_from(["1", "2", "=", "u"])))
+                        placement = place(order, review_id, scripted(script, []))
+                        library.add_comparisons(
+                            {"winner": c.winner, "loser": c.loser, "tie": c.tie, "at": "x"}
+                            for c in placement.comparisons
+                        )
+                        library.set_order(placement.order, touched=[review_id])
+                event(f"{operation} done")
+            except ValidationError:
+                event(f"{operation} refused")
+                after = paths.file.read_bytes() if paths.file.exists() else None
+                assert after == before
+            stored = Library.load(paths)
+            assert stored.problems == []
+            held = [review.rank for review in stored.reviews() if review.rank is not None]
+            assert sorted(held) == list(range(1, len(held) + 1))
+            known = {review.id for review in stored.reviews()}
+            for comparison in stored.comparisons():
+                assert {comparison["winner"], comparison["loser"]} <= known

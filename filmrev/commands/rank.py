@@ -1,14 +1,38 @@
-"""``rank``: the all-time ranked list and the commands that change it."""
+"""``rank``: the all-time ranked list and the commands that change it.
+
+Ranks are exactly 1..K (see :mod:`filmrev.ranking`, which does the logic); these commands
+parse, resolve references, ask the questions of ``rank place`` and print.
+"""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Mapping, Sequence
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeGuard
 
 import typer
 
-from filmrev.cli import app, library_paths, note, stdout_console, write_data
-from filmrev.commands.reviews import find_for_change, load_library
+from filmrev.cli import (
+    app,
+    library_paths,
+    note,
+    stderr_console,
+    stdin_is_tty,
+    stdout_console,
+    usage_error,
+    write_data,
+)
+from filmrev.commands.reviews import find, find_for_change, load_library
+from filmrev.errors import Cancelled, ChecksFailed, FilmrevError, InvariantError, ValidationError
+from filmrev.terminal import clean, rating_label
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from filmrev.model import Review
+    from filmrev.ranking import Comparison, Placement, Problem
+    from filmrev.store import Library
 
 rank_app = typer.Typer(
     help=(
@@ -27,6 +51,11 @@ class RankFormat(str, Enum):
     markdown = "markdown"
 
 
+class DataFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
 TagFilter = Annotated[
     list[str] | None,
     typer.Option("--tag", "-t", help="Only films with this tag (repeat: all of them)."),
@@ -36,6 +65,17 @@ YearFilter = Annotated[
 ]
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most N films.")]
 FormatOption = Annotated[RankFormat, typer.Option("--format", "-f", help="Output format.")]
+DataFormatOption = Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")]
+RefArgument = Annotated[str, typer.Argument(help="Id or slug.", metavar="REF", show_default=False)]
+
+
+def label(review: Review) -> str:
+    """``#3 Rust and Bone (2012)`` for talk on the terminal (cleaned)."""
+    rank = f"#{review.rank} " if review.rank is not None else ""
+    return rank + clean(review.display_title)
+
+
+# --- rank / rank list -----------------------------------------------------------------------
 
 
 def print_ranked(
@@ -45,17 +85,32 @@ def print_ranked(
     limit: int | None,
     output_format: RankFormat,
 ) -> None:
-    """The ranked list, or the ranked films within a filter numbered 1..n by ``position``."""
+    """The ranked list, or the ranked films within a filter numbered 1..n by ``position``.
+
+    Filtered output keeps each film's global ``rank`` and adds its ``position`` in the
+    filtered list; filtered Markdown is only the numbered list, so it pastes anywhere.
+    """
     from filmrev.model import parse_year
     from filmrev.query import filter_reviews, sort_reviews
 
-    library = load_library(library_paths(ctx))
-    ranked = sort_reviews([r for r in library.reviews() if r.rank is not None], "rank")
+    paths = library_paths(ctx)
+    if output_format is RankFormat.json:  # the review objects carry bodies
+        pool = load_library(paths).reviews()
+    else:
+        from filmrev.index import load_summaries  # no bodies needed: the index is enough
+
+        pool = load_summaries(paths)
+    ranked = sort_reviews([r for r in pool if r.rank is not None], "rank")
     filtered = bool(tag) or year is not None
     if filtered:
         ranked = filter_reviews(ranked, tags=tag or [], year=parse_year(year))
     if limit is not None:
         ranked = ranked[:limit]
+    if not ranked:
+        note(
+            "no ranked films"
+            + (" match" if filtered else "; rank one with `filmrev rank place REF`")
+        )
     if output_format is RankFormat.json:
         from filmrev.exporters.json_export import dumps
 
@@ -63,14 +118,10 @@ def print_ranked(
     elif output_format is RankFormat.markdown:
         from filmrev.exporters.markdown import ranked_list
 
-        heading = "" if filtered else "## My all-time ranking\n\n"
-        write_data(heading + ranked_list(ranked))
-    elif not ranked:
-        note(
-            "no ranked films"
-            + (" match" if filtered else "; rank one with `filmrev rank set REF 1`")
-        )
-    else:
+        if ranked:
+            heading = "" if filtered else "## My all-time ranking\n\n"
+            write_data(heading + ranked_list(ranked))
+    elif ranked:
         from filmrev.render import reviews_table
 
         positions = list(range(1, len(ranked) + 1)) if filtered else None
@@ -91,6 +142,12 @@ def rank_root(
     """
     if ctx.invoked_subcommand is None:
         print_ranked(ctx, tag, year, limit, output_format)
+        return
+    if tag or year is not None or limit is not None or output_format is not RankFormat.table:
+        usage_error(
+            f"--tag, --year, --limit and --format go after the subcommand "
+            f"(`filmrev rank {ctx.invoked_subcommand} ...`), or use bare `filmrev rank`"
+        )
 
 
 @rank_app.command("list")
@@ -108,10 +165,32 @@ def rank_list(
     print_ranked(ctx, tag, year, limit, output_format)
 
 
+# --- rank set / clear / move ------------------------------------------------------------------
+
+
+def _report_move(before: Review, after: Review | None) -> None:
+    """Say on stderr where a film went."""
+    title = clean(before.display_title)
+    if after is None or after.rank is None:
+        note(f"{title} is not ranked" + (f" (was #{before.rank})" if before.rank else ""))
+    elif before.rank is None:
+        note(f"ranked {title} at #{after.rank}")
+    elif before.rank == after.rank:
+        note(f"{title} stays at #{after.rank}")
+    else:
+        note(f"moved {title} from #{before.rank} to #{after.rank}")
+
+
+def _apply_order(library: Library, review: Review, order: list[int]) -> None:
+    """Save a new order (one write); nothing is written when the order did not change."""
+    if order != library.ranked_order():
+        library.set_order(order, touched=[review.id])
+
+
 @rank_app.command("set", no_args_is_help=True)
 def rank_set(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Id or slug.", show_default=False)],
+    ref: RefArgument,
     position: Annotated[
         str, typer.Argument(help="1..K (K+1 for a film not yet ranked).", metavar="POS")
     ],
@@ -120,25 +199,499 @@ def rank_set(
 
     Example: filmrev rank set rust-and-bone-2012 3
     """
+    from filmrev import ranking
     from filmrev.model import parse_rank
     from filmrev.store import writing
 
     with writing(library_paths(ctx)) as library:
         review = find_for_change(library, ref)
-        library.set_rank(review.id, parse_rank(position))
+        wanted = parse_rank(position)
+        if wanted is None:
+            raise ValidationError("POS must be a whole number ≥ 1; use `rank clear` to unrank")
+        _apply_order(library, review, ranking.insert_at(library.ranked_order(), review.id, wanted))
+        after = library.get(review.id)
+    _report_move(review, after)
 
 
 @rank_app.command("clear", no_args_is_help=True)
-def rank_clear(
-    ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Id or slug.", show_default=False)],
-) -> None:
+def rank_clear(ctx: typer.Context, ref: RefArgument) -> None:
     """Unrank a film; the films below it move up.
 
     Example: filmrev rank clear rust-and-bone-2012
     """
+    from filmrev import ranking
     from filmrev.store import writing
 
     with writing(library_paths(ctx)) as library:
         review = find_for_change(library, ref)
-        library.set_rank(review.id, None)
+        _apply_order(library, review, ranking.remove(library.ranked_order(), review.id))
+    _report_move(review, None)
+
+
+def _steps(value: str, option: str) -> int:
+    """A number of places for --up/--down: a whole number ≥ 1 (else exit 1)."""
+    text = value.strip()
+    if not text.isdigit() or int(text) < 1:
+        raise ValidationError(f"{option} must be a whole number ≥ 1 (got {value!r})")
+    return int(text)
+
+
+def _ranked(review: Review) -> Review:
+    """``review`` if it is ranked, else a ValidationError saying how to rank it."""
+    if review.rank is None:
+        raise ValidationError(
+            f"{review.slug} is not ranked; rank it with `filmrev rank place {review.slug}` "
+            f"or `filmrev rank set {review.slug} POS`"
+        )
+    return review
+
+
+@rank_app.command("move", no_args_is_help=True)
+def rank_move(
+    ctx: typer.Context,
+    ref: RefArgument,
+    above: Annotated[
+        str | None,
+        typer.Option("--above", help="Put it just above this film (id or slug).", metavar="OTHER"),
+    ] = None,
+    below: Annotated[
+        str | None,
+        typer.Option("--below", help="Put it just below this film (id or slug).", metavar="OTHER"),
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Put it at rank POS (1..K).", metavar="POS")
+    ] = None,
+    up: Annotated[
+        str | None,
+        typer.Option("--up", help="Move it up N places (stops at #1).", metavar="N"),
+    ] = None,
+    down: Annotated[
+        str | None,
+        typer.Option("--down", help="Move it down N places (stops at the bottom).", metavar="N"),
+    ] = None,
+) -> None:
+    """Move a ranked film; give exactly one of --above, --below, --to, --up, --down.
+
+    The films in between shift by one; ranks stay 1..K. --up and --down stop at the ends.
+
+    Example: filmrev rank move rust-and-bone-2012 --above amour-2012
+    """
+    from filmrev import ranking
+    from filmrev.model import parse_rank
+    from filmrev.store import writing
+
+    given = {"--above": above, "--below": below, "--to": to, "--up": up, "--down": down}
+    chosen = [name for name, value in given.items() if value is not None]
+    if len(chosen) != 1:
+        got = f" (got {', '.join(chosen)})" if chosen else ""
+        usage_error(f"give exactly one of --above, --below, --to, --up or --down{got}")
+    with writing(library_paths(ctx)) as library:
+        review = _ranked(find_for_change(library, ref))
+        options: dict[str, int | None] = {}
+        if above is not None or below is not None:
+            other = _ranked(find_for_change(library, above if above is not None else below or ""))
+            if other.id == review.id:
+                raise ValidationError(f"cannot move {review.slug} relative to itself")
+            options["above" if above is not None else "below"] = other.id
+        elif to is not None:
+            options["to"] = parse_rank(to)
+            if options["to"] is None:
+                raise ValidationError("--to must be a whole number ≥ 1")
+        elif up is not None:
+            options["up"] = _steps(up, "--up")
+        else:
+            options["down"] = _steps(down or "", "--down")
+        order = ranking.move(library.ranked_order(), review.id, **options)
+        _apply_order(library, review, order)
+        after = library.get(review.id)
+    _report_move(review, after)
+
+
+# --- rank place -------------------------------------------------------------------------------
+
+ANSWER_HELP = "1/a = film 1 is better · 2/b = film 2 is better · = same · u undo · q quit"
+
+
+class Questions:
+    """The ``ask`` callback of :func:`filmrev.ranking.place`: shows a question, reads an answer.
+
+    With a terminal, answers are read line by line and a wrong key asks again; without one,
+    each answer is one line of stdin, and end of input or an unknown answer cancels. Answers
+    in ``replay`` are given silently first (re-running a placement to undo its last answer).
+    """
+
+    def __init__(
+        self,
+        library: Library,
+        console: Console,
+        *,
+        interactive: bool,
+        total: int,
+        replay: Sequence[str] = (),
+    ) -> None:
+        self.library = library
+        self.console = console
+        self.interactive = interactive
+        self.total = total
+        self.replay = list(replay)
+        self.given: list[str] = []  # every answer returned, undos included
+        self.read_line = self._read_terminal if interactive else self._read_stdin
+
+    def __call__(self, candidate: int, other: int) -> str:
+        from filmrev import ranking
+
+        if self.replay:
+            answer = self.replay.pop(0)
+        else:
+            self.show(candidate, other)
+            answer = self.answer()
+        parsed = ranking.parse_answer(answer)
+        self.given.append(parsed)
+        return parsed
+
+    def kept_answers(self) -> list[str]:
+        """The answers in force: everything given, minus the ones undone."""
+        kept: list[str] = []
+        for answer in self.given:
+            if answer != "u":
+                kept.append(answer)
+            elif kept:
+                kept.pop()
+        return kept
+
+    def show(self, candidate: int, other: int) -> None:
+        from rich.text import Text
+
+        placed, compared = self.library.get(candidate), self.library.get(other)
+        assert placed is not None and compared is not None
+        heading = Text("Which is better?", style="bold")
+        heading.append(
+            f"  (question {len(self.kept_answers()) + 1} of at most {self.total})", style="dim"
+        )
+        self.console.print()
+        self.console.print(heading)
+        self.console.print(_film_lines("1", placed))
+        self.console.print(_film_lines("2", compared))
+        self.console.print(Text(ANSWER_HELP, style="dim"))
+
+    def answer(self) -> str:
+        """One valid answer: re-asked on a terminal, fatal without one."""
+        from filmrev import ranking
+
+        while True:
+            self.console.print("> ", end="")
+            line = self.read_line().rstrip("\r\n")
+            if not self.interactive:
+                self.console.print(clean(line.strip()))
+            try:
+                return ranking.parse_answer(line)
+            except ValidationError as error:
+                if not self.interactive:
+                    raise ValidationError(f"{error.message}; nothing changed") from None
+                self.console.print(clean(error.message), style="red")
+
+    def _read_terminal(self) -> str:
+        try:
+            return input()
+        except EOFError:
+            self.console.print()
+            raise Cancelled("placement quit; nothing changed") from None
+
+    def _read_stdin(self) -> str:
+        line = sys.stdin.readline()
+        if not line:
+            self.console.print()
+            raise Cancelled("no more answers on stdin (end of input); nothing changed")
+        return line
+
+
+def _film_lines(number: str, review: Review) -> RenderableType:
+    """``1  Rust and Bone (2012)  ★★★★½ 4.5  #3`` and the tagline below it."""
+    from rich.console import Group
+    from rich.text import Text
+
+    line = Text(f"  {number}  ", style="bold cyan")
+    line.append(clean(review.display_title), style="bold")
+    line.append("  ")
+    line.append(rating_label(review.rating) if review.rating is not None else "unrated")
+    if review.rank is not None:
+        line.append(f"  #{review.rank}", style="magenta")
+    if not review.tagline:
+        return line
+    tagline = Text("     ")
+    tagline.append(clean(review.tagline), style="italic")
+    return Group(line, tagline)
+
+
+def _confirm_placement(console: Console, review: Review, placement: Placement) -> str:
+    """On a terminal, a last chance to undo: ``save``, ``u`` or ``q``."""
+    title = clean(review.display_title)
+    count = len(placement.order)
+    while True:
+        console.print()
+        console.print(f"{title} goes to #{placement.position} of {count}.")
+        console.print("Enter = save · u = undo the last answer · q = quit", style="dim")
+        console.print("> ", end="")
+        try:
+            reply = input().strip().lower()
+        except EOFError:
+            reply = "q"
+        if reply in ("", "y", "yes", "s"):
+            return "save"
+        if reply in ("u", "q", "n"):
+            return "q" if reply == "n" else reply
+        console.print("answer Enter, u or q", style="red")
+
+
+def _comparison_docs(comparisons: Sequence[Comparison]) -> list[dict[str, Any]]:
+    from filmrev.model import now_utc
+
+    at = now_utc()
+    return [{"winner": c.winner, "loser": c.loser, "tie": c.tie, "at": at} for c in comparisons]
+
+
+def refuse_broken(library: Library) -> None:
+    """Refuse early (before any question) when a write would be refused anyway."""
+    if library.problems:
+        raise InvariantError(
+            f"library {library.paths.display} has problems ({library.problems[0]}); "
+            "refusing to write; run `filmrev doctor --fix`"
+        )
+
+
+@rank_app.command("place", no_args_is_help=True)
+def rank_place(ctx: typer.Context, ref: RefArgument) -> None:
+    """Rank a film by answering "which is better?" (at most ⌈log2(K+1)⌉ questions).
+
+    Each question (on stderr) shows the film being placed as 1 and a ranked film as 2.
+
+    Answers: 1/a film 1 is better · 2/b film 2 is better · = same (goes just below) · u undo.
+
+    q quits with nothing changed; so do end of input and an unknown answer without a terminal.
+
+    Without a terminal, answers are read from stdin, one per line; extra lines are ignored.
+
+    A film already ranked is placed again. Every answer is kept (see `rank history`).
+
+    Example: printf '1\\n2\\n1\\n' | filmrev rank place rust-and-bone-2012
+    """
+    from filmrev import ranking
+    from filmrev.store import writing
+
+    paths = library_paths(ctx)
+    # The questions can take minutes: ask them without the lock (which would block other
+    # writers past their timeout), then re-check the order under the lock before saving.
+    library = load_library(paths)
+    refuse_broken(library)
+    review = find_for_change(library, ref)
+    order = library.ranked_order()
+    others = ranking.remove(order, review.id)
+    console = stderr_console()
+    interactive = stdin_is_tty()
+    total = ranking.max_questions(len(others))
+    replay: list[str] = []
+    while True:
+        questions = Questions(library, console, interactive=interactive, total=total, replay=replay)
+        placement = ranking.place(order, review.id, questions)
+        if not interactive or not placement.comparisons:
+            break
+        choice = _confirm_placement(console, review, placement)
+        if choice == "save":
+            break
+        if choice == "q":
+            raise Cancelled("placement quit; nothing changed")
+        replay = questions.kept_answers()[:-1]
+    with writing(paths) as locked:
+        if locked.get(review.id) is None or locked.ranked_order() != order:
+            raise FilmrevError(
+                "the ranking changed while you were answering; nothing changed; "
+                f"run `filmrev rank place {review.slug}` again"
+            )
+        if placement.comparisons or placement.order != order:  # else nothing to write
+            locked.add_comparisons(_comparison_docs(placement.comparisons))
+            locked.set_order(placement.order, touched=[review.id])
+    where = f"#{placement.position} of {len(placement.order)}"
+    title = clean(review.display_title)
+    if review.rank is None:
+        note(f"placed {title} at {where}")
+    elif review.rank == placement.position:
+        note(f"{title} stays at {where}")
+    else:
+        note(f"moved {title} from #{review.rank} to {where}")
+
+
+# --- rank check -------------------------------------------------------------------------------
+
+
+def _is_id(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def stored_comparisons(library: Library) -> list[tuple[Comparison, str | None]]:
+    """Stored comparisons that make sense (two review ids), oldest first, with their time."""
+    from filmrev.ranking import Comparison
+
+    found: list[tuple[Comparison, str | None]] = []
+    for doc in library.comparisons():
+        winner, loser = doc.get("winner"), doc.get("loser")
+        if not (_is_id(winner) and _is_id(loser)):
+            continue
+        at = doc.get("at")
+        comparison = Comparison(winner, loser, tie=doc.get("tie") is True)
+        found.append((comparison, at if isinstance(at, str) else None))
+    return found
+
+
+def film_json(review: Review) -> dict[str, Any]:
+    """The few fields that name a film in ``rank check``/``rank history`` JSON."""
+    return {
+        "id": review.id,
+        "slug": review.slug,
+        "title": review.title,
+        "year": review.year,
+        "rank": review.rank,
+        "rating": review.rating,
+    }
+
+
+def _with_rating(review: Review) -> str:
+    return f"{label(review)} {rating_label(review.rating)}"
+
+
+def _problem_line(problem: Problem, films: Mapping[int, Review], at: str | None) -> str:
+    higher, lower = films[problem.higher], films[problem.lower]
+    if problem.kind == "rating":
+        return f"{_with_rating(higher)} is ranked above {_with_rating(lower)}"
+    when = f" on {at[:10]}" if at else ""
+    return (
+        f"{label(higher)} is ranked above {label(lower)}, but{when} you judged "
+        f"{clean(lower.display_title)} better"
+    )
+
+
+@rank_app.command("check")
+def rank_check(ctx: typer.Context, output_format: DataFormatOption = DataFormat.table) -> None:
+    """Find where the ranking contradicts ratings or your stored answers (exit 3 if any).
+
+    Reports each film ranked below a film rated lower (the nearest such film).
+
+    Reports each pair whose latest answer says the lower-ranked film is better.
+
+    Exit 0 when the ranking is consistent, 3 when it found something.
+
+    Example: filmrev rank check || echo 'ranking needs work'
+    """
+    from filmrev import ranking
+
+    library = load_library(library_paths(ctx))
+    films = {review.id: review for review in library.reviews()}
+    stored = stored_comparisons(library)
+    problems = ranking.check(
+        library.ranked_order(),
+        {review_id: review.rating for review_id, review in films.items()},
+        [comparison for comparison, _ in stored],
+    )
+    latest: dict[frozenset[int], tuple[Comparison, str | None]] = {}
+    for comparison, at in stored:
+        latest[frozenset((comparison.winner, comparison.loser))] = (comparison, at)
+    if output_format is DataFormat.json:
+        from filmrev.exporters.json_export import dumps
+
+        entries: list[dict[str, Any]] = []
+        for problem in problems:
+            entry: dict[str, Any] = {
+                "kind": problem.kind,
+                "higher": film_json(films[problem.higher]),
+                "lower": film_json(films[problem.lower]),
+            }
+            if problem.kind == "comparison":
+                comparison, at = latest[frozenset((problem.higher, problem.lower))]
+                entry["comparison"] = {
+                    "winner": comparison.winner,
+                    "loser": comparison.loser,
+                    "tie": comparison.tie,
+                    "at": at,
+                }
+            entries.append(entry)
+        write_data(dumps(entries))
+    else:
+        for problem in problems:
+            at = None
+            if problem.kind == "comparison":
+                at = latest[frozenset((problem.higher, problem.lower))][1]
+            print(_problem_line(problem, films, at))
+        sys.stdout.flush()
+    if problems:
+        by_rating = sum(1 for problem in problems if problem.kind == "rating")
+        by_answer = len(problems) - by_rating
+        raise ChecksFailed(
+            f"rank check found {len(problems)} problem{'s' if len(problems) != 1 else ''} "
+            f"({by_rating} rating, {by_answer} comparison)"
+        )
+    note(
+        f"ranking is consistent ({len(library.ranked_order())} ranked films, "
+        f"{len(stored)} comparisons)"
+    )
+
+
+# --- rank history -----------------------------------------------------------------------------
+
+
+@rank_app.command("history", no_args_is_help=True)
+def rank_history(
+    ctx: typer.Context,
+    ref: Annotated[
+        str,
+        typer.Argument(help="Id, slug, or (part of) a title.", metavar="REF", show_default=False),
+    ],
+    output_format: DataFormatOption = DataFormat.table,
+) -> None:
+    """The comparisons that placed a film, oldest first: when, against whom, and the result.
+
+    Example: filmrev rank history rust-and-bone-2012
+    """
+    library = load_library(library_paths(ctx))
+    review = find(library, ref)
+    rows: list[tuple[str | None, int, str]] = []
+    for comparison, at in stored_comparisons(library):
+        if review.id not in (comparison.winner, comparison.loser):
+            continue
+        won = comparison.winner == review.id
+        against = comparison.loser if won else comparison.winner
+        result = "tie" if comparison.tie else "won" if won else "lost"
+        rows.append((at, against, result))
+    if not rows:
+        note(
+            f"no comparisons for {clean(review.display_title)} yet; "
+            f"answer some with `filmrev rank place {review.slug}`"
+        )
+    if output_format is DataFormat.json:
+        from filmrev.exporters.json_export import dumps
+
+        entries = []
+        for at, against, result in rows:
+            other = library.get(against)
+            film = film_json(other) if other else {"id": against}
+            entries.append({"at": at, "result": result, "against": film})
+        write_data(dumps(entries))
+        return
+    if not rows:
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("When (UTC)", no_wrap=True, style="dim")
+    table.add_column("Result", no_wrap=True)
+    table.add_column("Against")
+    table.add_column("Rank", justify="right", style="magenta", no_wrap=True)
+    table.add_column("Rating", style="yellow", no_wrap=True)
+    styles = {"won": "green", "lost": "red", "tie": "yellow"}
+    for at, against, result in rows:
+        other = library.get(against)
+        when = at[:16].replace("T", " ") if at else ""
+        name = Text(clean(other.display_title)) if other else Text(f"review {against}")
+        rank = f"#{other.rank}" if other and other.rank is not None else ""
+        rating = rating_label(other.rating) if other else ""
+        table.add_row(when, Text(result, style=styles[result]), name, rank, rating)
+    stdout_console().print(table)
