@@ -23,10 +23,27 @@ from filmrev.errors import ValidationError
 DELIMITER = "---"
 
 
+class _Dumper(yaml.SafeDumper):
+    """``safe_dump``, except that text holding U+0085 (NEL) is double-quoted.
+
+    PyYAML's pure-Python emitter writes NEL raw inside a single-quoted scalar, where
+    the loader folds it into a space; in double quotes it is escaped as ``\\N``.
+    """
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = '"' if "\x85" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
 def dump(fields: Mapping[str, Any], body: str) -> str:
     """Front matter from ``fields`` (in their order) and the body after one blank line."""
-    front = yaml.safe_dump(
+    front = yaml.dump(
         dict(fields),
+        Dumper=_Dumper,
         allow_unicode=True,
         sort_keys=False,
         width=float("inf"),

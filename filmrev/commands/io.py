@@ -1,5 +1,318 @@
-"""Commands registered on the app in filmrev.cli (being written)."""
+"""``export`` and ``import``: reviews out to files, a static site or Letterboxd, and back in."""
 
 from __future__ import annotations
 
-from filmrev.cli import app  # noqa: F401
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from filmrev.cli import app, library_paths, note, usage_error, write_data
+from filmrev.errors import ValidationError
+from filmrev.terminal import clean
+
+if TYPE_CHECKING:
+    from filmrev.importers.merge import Action, Plan
+
+#: Show a progress bar (stderr, terminal only) from this many files or rows on.
+PROGRESS_FROM = 200
+SHOWN_PROBLEMS = 50
+SHOWN_SKIPS = 10
+
+
+class ExportFormat(str, Enum):
+    json = "json"
+    markdown = "markdown"
+    csv = "csv"
+    letterboxd = "letterboxd"
+
+
+class Profile(str, Enum):
+    plain = "plain"
+    jekyll = "jekyll"
+    hugo = "hugo"
+
+
+class ImportFormat(str, Enum):
+    auto = "auto"
+    json = "json"
+    markdown = "markdown"
+    letterboxd = "letterboxd"
+    imdb = "imdb"
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 review``, ``2 reviews``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _write_file(out: str, data: bytes, what: str) -> None:
+    """Write one export file atomically (a new file gets the usual umask mode)."""
+    from filmrev.storage import atomic_write
+
+    target = Path(out).expanduser()
+    if target.is_dir():
+        raise ValidationError(f"--out {out} is a directory; --format {what} writes one file")
+    existed = target.exists()
+    atomic_write(target, data, out)
+    if not existed:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(target, 0o666 & ~mask)
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    output_format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="json (lossless), markdown, csv (spreadsheet) or letterboxd (their import CSV).",
+        ),
+    ] = ExportFormat.json,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="A directory for markdown (one file per review), else a file. Default: stdout.",
+            metavar="PATH",
+            show_default=False,
+        ),
+    ] = None,
+    profile: Annotated[
+        Profile | None,
+        typer.Option(
+            "--profile",
+            help="Site layout for markdown --out: plain (the default), jekyll or hugo.",
+        ),
+    ] = None,
+    jsonld: Annotated[
+        bool,
+        typer.Option("--jsonld", help="Add schema.org Review JSON-LD to each markdown file."),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Overwrite or delete files in DIR that filmrev did not write."
+        ),
+    ] = False,
+) -> None:
+    """Export the library: JSON, Markdown (one document, or a site directory), CSV, Letterboxd.
+
+    markdown --out DIR writes DIR/<slug>.md per review plus the ranked list, and on
+    re-export rewrites only what changed (DIR/.filmrev-manifest.json); it never
+    overwrites a file it did not write unless --force.
+
+    Example: filmrev export --format markdown --out ~/blog --profile jekyll --jsonld
+    """
+    from filmrev.store import Library
+
+    is_site = output_format is ExportFormat.markdown and out is not None
+    if (profile is not None or jsonld) and not is_site:
+        usage_error("--profile and --jsonld apply to --format markdown with --out DIR")
+    library = Library.load(library_paths(ctx))
+    reviews = library.reviews()
+    if is_site:
+        from filmrev.exporters.site import export_site
+
+        assert out is not None
+        report = export_site(
+            reviews,
+            Path(out).expanduser(),
+            profile=(profile or Profile.plain).value,
+            jsonld=jsonld,
+            force=force,
+        )
+        note(
+            f"exported {_count(report.reviews, 'review')} to {out}: "
+            f"{_count(len(report.written), 'file')} written, "
+            f"{report.unchanged} unchanged, {len(report.removed)} removed"
+        )
+        return
+    if output_format is ExportFormat.json:
+        from filmrev.exporters.json_export import library_json
+
+        text = library_json(reviews, library.comparisons())
+    elif output_format is ExportFormat.csv:
+        from filmrev.exporters.csv_table import reviews_csv
+
+        text = reviews_csv(reviews, neutralise_formulas=True)
+    elif output_format is ExportFormat.letterboxd:
+        from filmrev.exporters.letterboxd import letterboxd_csv
+
+        text = letterboxd_csv(reviews)
+    else:
+        from filmrev.exporters.markdown import library_document
+
+        text = library_document(reviews)
+    if out is None:
+        write_data(text)
+        return
+    _write_file(out, text.encode("utf-8"), output_format.value)
+    note(f"exported {_count(len(reviews), 'review')} to {out}")
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+class _Bar:
+    """A Rich progress bar on stderr for one phase at a time."""
+
+    def __init__(self) -> None:
+        self._progress: Any = None
+        self._task: Any = None
+
+    def start(self, description: str, total: int) -> None:
+        if total < PROGRESS_FROM:
+            return
+        from rich.progress import Progress
+
+        from filmrev.cli import stderr_console
+
+        self._progress = Progress(console=stderr_console(), transient=True)
+        self._progress.start()
+        self._task = self._progress.add_task(description, total=total)
+
+    def advance(self, steps: int = 1) -> None:
+        if self._progress is not None:
+            self._progress.advance(self._task, steps)
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+        self._progress = None
+
+
+def _action_line(action: Action, dry_run: bool) -> str:
+    review = action.review
+    detail = ""
+    if action.changed:
+        detail = ": " + ", ".join(action.changed)
+    if action.kind == "skip":
+        detail = ": edited in filmrev since its last import; --overwrite would set " + ", ".join(
+            action.kept
+        )
+    if action.note:
+        detail += f" ({action.note})"
+    verb = action.kind if dry_run else "skipped"
+    return clean(f"{verb:<7} {review.slug}  {review.display_title}{detail}")
+
+
+def _summary(plan: Plan, dry_run: bool) -> str:
+    from filmrev.importers.merge import ADD, SKIP, UNCHANGED, UPDATE
+
+    total = _count(len(plan.actions), "review")
+    counts = (
+        f"{plan.count(ADD)} added, {plan.count(UPDATE)} updated, {plan.count(UNCHANGED)} unchanged"
+    )
+    skipped = plan.count(SKIP)
+    if skipped:
+        counts += f", {skipped} skipped (edited in filmrev; --overwrite replaces them)"
+    if dry_run:
+        return f"dry run: would import {total}: {counts}; nothing was written"
+    return f"imported {total}: {counts}"
+
+
+@app.command("import", no_args_is_help=True)
+def import_reviews(
+    ctx: typer.Context,
+    path: Annotated[
+        str,
+        typer.Argument(
+            help="A filmrev JSON export, .md file or folder, Letterboxd zip/folder/CSV, "
+            "or IMDb ratings CSV.",
+            metavar="PATH",
+            show_default=False,
+        ),
+    ],
+    input_format: Annotated[
+        ImportFormat,
+        typer.Option("--format", "-f", help="What PATH holds; auto tells by its content."),
+    ] = ImportFormat.auto,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", "-n", help="Print what would be added/updated/skipped; write nothing."
+        ),
+    ] = False,
+    overwrite: Annotated[
+        bool,
+        typer.Option("--overwrite", help="Let the import replace values edited in filmrev."),
+    ] = False,
+    ranked_list: Annotated[
+        str | None,
+        typer.Option(
+            "--ranked-list",
+            help="Letterboxd: rank films by this list (its name or file name).",
+            metavar="NAME",
+            show_default=False,
+        ),
+    ] = None,
+    all_types: Annotated[
+        bool,
+        typer.Option("--all-types", help="IMDb: import series and episodes too, not only films."),
+    ] = False,
+) -> None:
+    """Import reviews: a filmrev export, Markdown files, a Letterboxd export or IMDb ratings.
+
+    Everything is checked first: any problem is listed as file:line: reason and
+    nothing is imported. Re-importing the same file changes nothing; a newer
+    export updates the films it imported before, unless you edited them in filmrev.
+
+    Example: filmrev import letterboxd-me-2024-06-01-utc.zip --ranked-list 'All-Time Top'
+    """
+    from filmrev.importers.common import ImportFailed, NoProgress, Progress
+    from filmrev.importers.merge import SKIP, apply_plan, plan_import
+    from filmrev.importers.sources import read_source
+    from filmrev.store import Library, writing
+
+    paths = library_paths(ctx)
+    progress: Progress = _Bar() if sys.stderr.isatty() else NoProgress()
+    try:
+        batch = read_source(
+            Path(path).expanduser(),
+            input_format.value,
+            ranked_list=ranked_list,
+            all_types=all_types,
+            progress=progress,
+        )
+        if dry_run:
+            plan = plan_import(Library.load(paths), batch, overwrite=overwrite, progress=progress)
+        else:
+            with writing(paths) as library:
+                plan = plan_import(library, batch, overwrite=overwrite, progress=progress)
+                if plan.changes:
+                    library.backup_before("import")
+                    apply_plan(library, plan)
+    except ImportFailed as failed:
+        for line in failed.problems[:SHOWN_PROBLEMS]:
+            note(line)
+        if len(failed.problems) > SHOWN_PROBLEMS:
+            note(f"… and {len(failed.problems) - SHOWN_PROBLEMS} more")
+        raise
+    for line in plan.notes:
+        note(line)
+    if dry_run:
+        write_data(
+            "".join(
+                _action_line(action, dry_run=True) + "\n"
+                for action in plan.actions
+                if action.kind != "unchanged"
+            )
+        )
+    else:
+        skips = [action for action in plan.actions if action.kind == SKIP]
+        for action in skips[:SHOWN_SKIPS]:
+            note(_action_line(action, dry_run=False))
+        if len(skips) > SHOWN_SKIPS:
+            note(f"… and {len(skips) - SHOWN_SKIPS} more skipped")
+    note(_summary(plan, dry_run))

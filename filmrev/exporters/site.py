@@ -1,0 +1,519 @@
+"""Static-site export: a Markdown file per review and a ranked-list page, kept in sync.
+
+Profiles (``export --format markdown --out DIR --profile ...``):
+
+- ``plain``: ``DIR/<slug>.md`` with every field but ``body`` as front matter (the
+  import format) and ``DIR/index.md``, the ranked list.
+- ``jekyll``: ``DIR/_posts/YYYY-MM-DD-<slug>.md`` for published reviews and
+  ``DIR/_drafts/<slug>.md`` for drafts (Jekyll shows drafts only with
+  ``--drafts``); front matter ``layout``, ``title``, ``date``, ``categories``,
+  ``tags``, then the filmrev fields, and ``render_with_liquid: false`` so a
+  ``{{`` in a review is text. ``date`` is ``published``, else ``watched``, else
+  the day of ``created``. The ranked list is ``DIR/ranked/index.md``.
+- ``hugo``: ``DIR/content/reviews/<slug>.md`` with ``title``, ``date``, ``draft``,
+  ``tags``, ``slug`` and the other fields under ``params``; the ranked list is
+  ``DIR/content/ranked/index.md``.
+
+``jsonld`` adds a schema.org ``Review`` of a ``Movie`` as a JSON string in the
+front-matter field ``jsonld`` (Hugo: ``params.jsonld``), ready for a
+``<script type="application/ld+json">`` in a layout.
+
+``DIR/.filmrev-manifest.json`` records, for every file filmrev wrote, the SHA-256
+of its content and a fingerprint of what it was made from. A re-export renders
+and rewrites only files whose review changed, removes files it wrote for reviews
+that are gone, and never overwrites or deletes a file it did not write, or one
+edited since, unless ``force``: it stops before writing anything and names them.
+Files are written atomically, never through a symbolic link, and always inside
+DIR: names come from slugs alone (ASCII, ≤ 200 bytes, unique).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import yaml
+
+from filmrev import frontmatter
+from filmrev.errors import FilmrevError, StorageError, ValidationError
+from filmrev.model import SLUG_PATTERN, Review
+from filmrev.storage import atomic_write
+from filmrev.terminal import rating_label
+
+PROFILES = ("plain", "jekyll", "hugo")
+MANIFEST = ".filmrev-manifest.json"
+MANIFEST_FORMAT = "filmrev-manifest"
+#: Bump when the rendering changes, so every file is rendered again once.
+RENDER_VERSION = 1
+MAX_NAME_BYTES = 200
+SHOWN_CONFLICTS = 10
+_LINK_TEXT_SPECIALS = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+class ExportConflict(FilmrevError):
+    """Files in the output directory that filmrev did not write (or that were edited)."""
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    """One file to export: where, a fingerprint of its inputs, how to render it."""
+
+    path: str
+    fingerprint: str
+    render: Callable[[], bytes]
+
+
+@dataclass
+class SiteReport:
+    """What an export did."""
+
+    directory: Path
+    reviews: int
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+
+
+# --- what goes into the files -------------------------------------------------------------------
+
+
+def post_date(review: Review) -> str:
+    """``published``, else ``watched``, else the day of ``created``."""
+    return review.published or review.watched or review.created[:10]
+
+
+def review_jsonld(review: Review) -> str:
+    """A schema.org ``Review`` of a ``Movie`` as compact JSON, safe inside ``<script>``."""
+    movie: dict[str, Any] = {"@type": "Movie", "name": review.title}
+    if review.year is not None:
+        movie["dateCreated"] = str(review.year)
+    if review.director:
+        movie["director"] = {"@type": "Person", "name": review.director}
+    imdb = review.sources.get("imdb")
+    if imdb:
+        movie["sameAs"] = f"https://www.imdb.com/title/{imdb}/"
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Review",
+        "name": review.display_title,
+        "itemReviewed": movie,
+        "dateCreated": review.created,
+    }
+    if review.rating is not None:
+        data["reviewRating"] = {
+            "@type": "Rating",
+            "ratingValue": review.rating,
+            "bestRating": 5,
+            "worstRating": 0.5,
+        }
+    if review.published:
+        data["datePublished"] = review.published
+    if review.url:
+        data["url"] = review.url
+    text = orjson.dumps(data).decode("utf-8")
+    # "<", ">" and "&" only occur inside JSON strings, where \\u escapes mean the same.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def front_matter(review: Review, profile: str, jsonld: bool) -> dict[str, Any]:
+    """The front-matter fields of one review file in a profile."""
+    doc = review.to_doc()
+    del doc["body"]
+    if profile == "jekyll":
+        fields: dict[str, Any] = {
+            "layout": "post",
+            "title": doc.pop("title"),
+            "date": post_date(review),
+            "categories": ["reviews"],
+            "tags": doc.pop("tags"),
+        }
+        fields.update(doc)
+        fields["render_with_liquid"] = False
+    elif profile == "hugo":
+        fields = {
+            "title": doc.pop("title"),
+            "date": post_date(review),
+            "draft": review.status != "published",
+            "tags": doc.pop("tags"),
+            "slug": doc.pop("slug"),
+            "params": doc,
+        }
+    else:
+        fields = doc
+    if jsonld:
+        target = fields["params"] if profile == "hugo" else fields
+        target["jsonld"] = review_jsonld(review)
+    return fields
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def dump_document(fields: dict[str, Any], body: str) -> str:
+    """:func:`filmrev.frontmatter.dump`, through libyaml where that gives the same text.
+
+    libyaml's emitter is about ten times faster, which matters for a first export
+    of thousands of reviews. It escapes characters beyond U+FFFF (emoji) where the
+    pure-Python emitter writes them as they are, so those reviews take the slow path.
+    """
+    dumper = getattr(yaml, "CSafeDumper", None)
+    if dumper is None or _ASTRAL.search(orjson.dumps(fields).decode("utf-8")):
+        return frontmatter.dump(fields, body)
+    front = yaml.dump(
+        fields,
+        Dumper=dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=2**31 - 1,
+        default_flow_style=False,
+    )
+    return f"{frontmatter.DELIMITER}\n{front}{frontmatter.DELIMITER}\n\n{body}"
+
+
+def review_file(review: Review, profile: str, jsonld: bool) -> bytes:
+    return dump_document(front_matter(review, profile, jsonld), review.body).encode("utf-8")
+
+
+def _clip(name: str, limit: int) -> str:
+    """At most ``limit`` bytes (names are ASCII, so bytes are characters)."""
+    return name[:limit].rstrip("-") or "review"
+
+
+def file_names(reviews: Sequence[Review], profile: str) -> dict[int, str]:
+    """Review id → path inside DIR: from the slug only, ≤ 200 bytes, unique."""
+    names: dict[int, str] = {}
+    used: set[str] = set()
+    for review in sorted(reviews, key=lambda review: review.id):
+        stem = review.slug if SLUG_PATTERN.fullmatch(review.slug) else f"review-{review.id}"
+        prefix = ""
+        if profile == "jekyll" and review.status == "published":
+            prefix = post_date(review) + "-"
+        stem = _clip(stem, MAX_NAME_BYTES - len(prefix) - len(".md"))
+        if prefix + stem in used or stem in ("index", "_index"):
+            suffix = f"-{review.id}"
+            stem = _clip(stem, MAX_NAME_BYTES - len(prefix) - len(".md") - len(suffix)) + suffix
+        used.add(prefix + stem)
+        name = f"{prefix}{stem}.md"
+        if profile == "jekyll":
+            names[review.id] = ("_posts/" if prefix else "_drafts/") + name
+        elif profile == "hugo":
+            names[review.id] = "content/reviews/" + name
+        else:
+            names[review.id] = name
+    return names
+
+
+def _link_text(text: str, profile: str) -> str:
+    text = _LINK_TEXT_SPECIALS.sub(r"\\\1", " ".join(text.split()))
+    if profile != "plain":
+        # Jekyll and Hugo run templates over pages: braces in a title stay text.
+        text = text.replace("{", "&#123;").replace("}", "&#125;")
+    return text
+
+
+def ranked_page(reviews: Sequence[Review], names: dict[int, str], profile: str) -> str:
+    """The ranked list as a page, each title linking to its review."""
+    ranked = sorted((review for review in reviews if review.rank is not None), key=_rank)
+    lines: list[str] = []
+    for review in ranked:
+        text = _link_text(review.display_title, profile)
+        name = names[review.id]
+        if profile == "plain":
+            item = f"[{text}]({name})"
+        elif profile == "jekyll" and name.startswith("_posts/"):
+            item = f"[{text}]({{% post_url {name.removeprefix('_posts/')[:-3]} %}})"
+        elif profile == "hugo" and review.status == "published":
+            item = f'[{text}]({{{{< relref "/{name.removeprefix("content/")}" >}}}})'
+        else:
+            item = text  # a draft has no page to link to
+        if review.rating is not None:
+            item += f" — {rating_label(review.rating)}"
+        lines.append(f"{review.rank}. {item}\n")
+    listing = "".join(lines) or "No ranked films yet.\n"
+    if profile == "plain":
+        return f"# Ranked\n\n{listing}"
+    front: dict[str, Any] = {"title": "Ranked"}
+    if profile == "jekyll":
+        front = {"layout": "page", "title": "Ranked", "permalink": "/ranked/"}
+    return frontmatter.dump(front, listing)
+
+
+def _rank(review: Review) -> int:
+    return review.rank or 0
+
+
+def ranked_page_path(profile: str) -> str:
+    return {"plain": "index.md", "jekyll": "ranked/index.md", "hugo": "content/ranked/index.md"}[
+        profile
+    ]
+
+
+def _fingerprint(profile: str, jsonld: bool, review: Review) -> str:
+    digest = hashlib.sha256(f"{RENDER_VERSION}\0{profile}\0{jsonld}\0".encode())
+    digest.update(orjson.dumps(review.to_doc()))
+    return digest.hexdigest()
+
+
+def site_files(reviews: Sequence[Review], profile: str, jsonld: bool) -> list[SiteFile]:
+    """Every file of the export, rendered lazily."""
+    if profile not in PROFILES:
+        raise ValidationError(f"profile must be one of {', '.join(PROFILES)} (got {profile!r})")
+    names = file_names(reviews, profile)
+    files: list[SiteFile] = []
+    for review in reviews:
+
+        def render(review: Review = review) -> bytes:
+            return review_file(review, profile, jsonld)
+
+        files.append(SiteFile(names[review.id], _fingerprint(profile, jsonld, review), render))
+    page = ranked_page(reviews, names, profile).encode("utf-8")
+    page_print = hashlib.sha256(page).hexdigest()
+    files.append(SiteFile(ranked_page_path(profile), page_print, lambda: page))
+    return files
+
+
+# --- the output directory -------------------------------------------------------------------
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _inside(root: str, path: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _safe_relative(relative: str) -> bool:
+    parts = relative.split("/")
+    return bool(relative) and not relative.startswith("/") and ".." not in parts and "" not in parts
+
+
+def _check_parents(root: Path, relative: str, checked: set[str] | None = None) -> None:
+    """Every directory on the way to ``relative`` must be a directory inside ``root``.
+
+    A symbolic link among them may lead elsewhere inside ``root``, never out of it.
+    The file itself is looked at with ``lstat`` (see :func:`_disk`): a link there is
+    foreign, and ``--force`` replaces the link, not what it points to.
+    """
+    parent = relative.rpartition("/")[0]
+    if checked is not None and parent in checked:
+        return
+    current = root
+    for part in parent.split("/") if parent else ():
+        current = current / part
+        if os.path.lexists(current) and not current.is_dir():
+            raise ExportConflict(f"{current} is not a directory; cannot write {relative} there")
+    if not _inside(str(root), os.path.realpath(current)):
+        raise ExportConflict(
+            f"{current} leads outside {root} through a symbolic link; "
+            "filmrev never writes outside the output directory"
+        )
+    if checked is not None:
+        checked.add(parent)
+
+
+def _disk(path: Path) -> tuple[str, str | None]:
+    """``(state, sha256)``: state is missing, file, link or other; the hash only for files."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return "missing", None
+    except OSError as error:
+        raise StorageError(f"cannot read {path}: {error.strerror or error}") from None
+    if stat.S_ISLNK(info.st_mode):
+        return "link", None
+    if not stat.S_ISREG(info.st_mode):
+        return "other", None
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as error:
+        raise StorageError(f"cannot read {path}: {error.strerror or error}") from None
+    with os.fdopen(fd, "rb") as handle:
+        return "file", _sha256(handle.read())
+
+
+def _load_manifest(root: Path) -> dict[str, dict[str, str]]:
+    """``path → {sha256, input}`` of the files filmrev wrote; {} when there is none."""
+    state, _ = _disk(root / MANIFEST)
+    if state != "file":
+        return {}
+    try:
+        document = orjson.loads((root / MANIFEST).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}  # unreadable: every existing file counts as foreign, which is the safe side
+    files = document.get("files") if isinstance(document, dict) else None
+    if not isinstance(files, dict):
+        return {}
+    manifest: dict[str, dict[str, str]] = {}
+    for relative, entry in files.items():
+        if (
+            isinstance(relative, str)
+            and _safe_relative(relative)
+            and isinstance(entry, dict)
+            and isinstance(entry.get("sha256"), str)
+        ):
+            manifest[relative] = {"sha256": entry["sha256"], "input": str(entry.get("input", ""))}
+    return manifest
+
+
+def _write(target: Path, data: bytes, mode: int) -> None:
+    """Replace ``target`` atomically: a temp file beside it, then ``os.replace``.
+
+    Unlike :func:`filmrev.storage.atomic_write` there is no fsync per file (a first
+    export of 10,000 reviews would wait on 20,000 of them); :func:`export_site`
+    syncs once before it writes the manifest. ``os.replace`` swaps a symbolic
+    link itself, never the file it points to.
+    """
+    try:
+        info = os.lstat(target)
+        if stat.S_ISREG(info.st_mode):
+            mode = info.st_mode & 0o7777
+    except FileNotFoundError:
+        pass
+    try:
+        fd, temp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
+    except OSError as error:
+        raise StorageError(f"cannot write {target}: {error.strerror or error}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            os.fchmod(handle.fileno(), mode)
+        os.replace(temp_name, target)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        if isinstance(error, OSError):
+            raise StorageError(f"cannot write {target}: {error.strerror or error}") from None
+        raise
+
+
+def _new_file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _conflict_message(out: Path, conflicts: list[str]) -> str:
+    shown = ", ".join(conflicts[:SHOWN_CONFLICTS])
+    more = len(conflicts) - SHOWN_CONFLICTS
+    if more > 0:
+        shown += f" and {more} more"
+    noun = "file was" if len(conflicts) == 1 else "files were"
+    return (
+        f"export to {out} stopped: {len(conflicts)} {noun} not written by filmrev or "
+        f"edited since: {shown}; nothing was written (--force overwrites them)"
+    )
+
+
+def export_site(
+    reviews: Sequence[Review],
+    out: Path,
+    *,
+    profile: str = "plain",
+    jsonld: bool = False,
+    force: bool = False,
+) -> SiteReport:
+    """Bring directory ``out`` in line with ``reviews`` (see the module docstring)."""
+    files = site_files(reviews, profile, jsonld)
+    root = Path(os.path.realpath(out))
+    if root.exists() and not root.is_dir():
+        raise ValidationError(f"--out {out} is a file; a Markdown export writes a directory")
+    report = SiteReport(directory=out, reviews=len(reviews))
+    manifest = _load_manifest(root) if root.is_dir() else {}
+    new_manifest: dict[str, dict[str, str]] = {}
+    writes: list[tuple[str, bytes]] = []
+    conflicts: list[str] = []
+    planned = {site_file.path for site_file in files}
+    directories: set[str] = set()
+    for site_file in files:
+        _check_parents(root, site_file.path, directories)
+        state, on_disk = _disk(root / site_file.path)
+        entry = manifest.get(site_file.path)
+        if state == "other":
+            raise ExportConflict(f"{root / site_file.path} is not a regular file; not touching it")
+        ours = entry is not None and on_disk is not None and entry["sha256"] == on_disk
+        if ours and entry is not None and entry["input"] == site_file.fingerprint:
+            report.unchanged += 1
+            new_manifest[site_file.path] = entry
+            continue
+        content = site_file.render()
+        digest = _sha256(content)
+        new_manifest[site_file.path] = {"sha256": digest, "input": site_file.fingerprint}
+        if state == "file" and digest == on_disk:
+            report.unchanged += 1  # already what we would write: adopt it
+        elif state == "missing" or ours or force:
+            writes.append((site_file.path, content))
+        else:
+            conflicts.append(site_file.path)
+    removals: list[str] = []
+    for relative, entry in manifest.items():
+        if relative in planned:
+            continue
+        try:
+            _check_parents(root, relative)
+        except ExportConflict:
+            continue  # a manifest entry that now leads elsewhere: forget it, touch nothing
+        state, on_disk = _disk(root / relative)
+        if state == "missing":
+            continue
+        unedited = state == "file" and on_disk == entry["sha256"]
+        if unedited or (force and state in ("file", "link")):
+            removals.append(relative)
+        else:
+            conflicts.append(relative)
+            new_manifest[relative] = entry
+    if conflicts and not force:
+        raise ExportConflict(_conflict_message(out, conflicts))
+
+    mode = _new_file_mode()
+    ready: set[Path] = set()
+    for relative, content in writes:
+        target = root / relative
+        if target.parent not in ready:
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StorageError(
+                    f"cannot create {target.parent}: {error.strerror or error}"
+                ) from None
+            _check_parents(root, relative)  # again, now that the directories exist
+            ready.add(target.parent)
+        _write(target, content, mode)
+        report.written.append(relative)
+    for relative in removals:
+        try:
+            os.unlink(root / relative)
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            raise StorageError(
+                f"cannot remove {root / relative}: {error.strerror or error}"
+            ) from None
+        report.removed.append(relative)
+    if report.written or report.removed:
+        os.sync()  # the files are on disk before the manifest says they are
+    if new_manifest != manifest or not (root / MANIFEST).exists():
+        document = {
+            "format": MANIFEST_FORMAT,
+            "version": 1,
+            "profile": profile,
+            "files": dict(sorted(new_manifest.items())),
+        }
+        manifest_path = root / MANIFEST
+        existed = manifest_path.exists()
+        root.mkdir(parents=True, exist_ok=True)
+        atomic_write(manifest_path, orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+        if not existed:
+            os.chmod(manifest_path, mode)
+    return report

@@ -1,0 +1,112 @@
+"""Reading other services' CSV exports: a BOM, CRLF, quoted newlines and very long fields.
+
+Files are decoded as strict UTF-8 (an optional BOM is dropped) and parsed with the
+standard ``csv`` module without newline translation, so a review that spans lines
+inside quotes keeps its exact line breaks. Every row remembers the line it starts
+on, for ``file:line: reason`` messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from dataclasses import dataclass
+
+from filmrev.importers.common import Problems
+
+BOM = "\ufeff"
+#: The csv module refuses fields over 128 KiB by default; a long review is longer.
+FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: the line it starts on and its cells by (stripped) header name."""
+
+    line: int
+    cells: dict[str, str]
+
+    def get(self, name: str) -> str:
+        return self.cells.get(name, "")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CSV file: its name for messages, its header, its rows."""
+
+    name: str
+    header: tuple[str, ...]
+    rows: list[Row]
+
+    def origin(self, line: int) -> str:
+        return f"{self.name}:{line}"
+
+
+def decode(data: bytes, name: str, problems: Problems) -> str | None:
+    """UTF-8 text without a leading BOM, or None (problem recorded) when it is not UTF-8."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problems.add(f"{name}:{line}", f"not UTF-8 text (byte 0x{data[error.start]:02x})")
+        return None
+    return text[1:] if text.startswith(BOM) else text
+
+
+def raw_rows(text: str, name: str, problems: Problems) -> list[tuple[int, list[str]]]:
+    """Every non-blank record with the line it starts on (csv errors recorded)."""
+    csv.field_size_limit(FIELD_LIMIT)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    previous = 0
+    try:
+        for cells in reader:
+            start = previous + 1
+            previous = reader.line_num
+            if cells and any(cell != "" for cell in cells):
+                rows.append((start, cells))
+    except csv.Error as error:
+        problems.add(f"{name}:{previous + 1}", f"not valid CSV: {error}")
+    return rows
+
+
+def first_record(text: str) -> list[str]:
+    """The first CSV record of ``text`` (for telling formats apart); [] when there is none."""
+    csv.field_size_limit(FIELD_LIMIT)
+    try:
+        for cells in csv.reader(io.StringIO(text, newline="")):
+            if cells:
+                return [cell.strip() for cell in cells]
+    except csv.Error:
+        return []
+    return []
+
+
+def table(
+    records: list[tuple[int, list[str]]], name: str, problems: Problems, start: int = 0
+) -> Table:
+    """Header ``records[start]`` and the data rows after it, as a :class:`Table`.
+
+    A row with more cells than the header is a problem; missing trailing cells are empty.
+    """
+    if len(records) <= start:
+        return Table(name, (), [])
+    header = tuple(cell.strip() for cell in records[start][1])
+    rows: list[Row] = []
+    for line, cells in records[start + 1 :]:
+        if len(cells) > len(header):
+            problems.add(
+                f"{name}:{line}", f"row has {len(cells)} cells but the header has {len(header)}"
+            )
+            continue
+        rows.append(Row(line, dict(zip(header, cells, strict=False))))
+    return Table(name, header, rows)
+
+
+def read_table(data: bytes, name: str, problems: Problems) -> Table:
+    """Decode and parse a CSV file with a header line."""
+    text = decode(data, name, problems)
+    if text is None:
+        return Table(name, (), [])
+    return table(raw_rows(text, name, problems), name, problems)

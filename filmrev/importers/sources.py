@@ -1,0 +1,101 @@
+"""Telling what PATH holds, and reading it with the matching importer.
+
+Detection is by content (see DECISIONS "Import"): Letterboxd file names or
+headers → letterboxd; ``Const,Your Rating`` → imdb; a JSON object → json
+(which must say ``"format": "filmrev"``); ``.md`` files → markdown.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from filmrev.errors import ValidationError
+from filmrev.importers.common import Batch, Progress
+from filmrev.importers.csvfiles import first_record
+
+FORMATS = ("json", "markdown", "letterboxd", "imdb")
+ACCEPTED = (
+    "a filmrev JSON export, Markdown review files (.md), a Letterboxd export "
+    "(the zip, its folder or one of its CSVs) or an IMDb ratings CSV"
+)
+SNIFF_BYTES = 1 << 16
+
+
+def detect_format(path: Path) -> str:
+    """``json``, ``markdown``, ``letterboxd`` or ``imdb``; ValidationError when unknown."""
+    from filmrev.importers.imdb import looks_like_imdb
+    from filmrev.importers.letterboxd import EXPORT_FILES, kind_of_header
+    from filmrev.importers.markdown_import import SUFFIXES, markdown_files
+
+    if not path.exists():
+        raise ValidationError(f"{path}: no such file or directory")
+    if path.is_dir():
+        if any((path / name).is_file() for name in EXPORT_FILES) or (path / "lists").is_dir():
+            return "letterboxd"
+        if markdown_files(path)[0]:
+            return "markdown"
+        raise ValidationError(
+            f"cannot tell what {path} holds (no Letterboxd CSVs, no .md files); "
+            f"filmrev imports {ACCEPTED}"
+        )
+    if zipfile.is_zipfile(path):
+        return "letterboxd"
+    if path.suffix.lower() in SUFFIXES:
+        return "markdown"
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(SNIFF_BYTES).decode("utf-8", "replace").removeprefix("\ufeff")
+    except OSError as error:
+        raise ValidationError(f"cannot read {path}: {error.strerror or error}") from None
+    start = head.lstrip()
+    if start.startswith("{"):
+        return "json"
+    if start.startswith("---"):
+        return "markdown"
+    header = first_record(head)
+    if looks_like_imdb(header):
+        return "imdb"
+    if kind_of_header(header, path.name) is not None:
+        return "letterboxd"
+    raise ValidationError(
+        f"cannot tell the format of {path}; filmrev imports {ACCEPTED} (or say --format)"
+    )
+
+
+def read_source(
+    path: Path,
+    fmt: str,
+    *,
+    ranked_list: str | None = None,
+    all_types: bool = False,
+    progress: Progress | None = None,
+) -> Batch:
+    """Read and validate everything at ``path`` (``fmt`` ``auto`` detects it)."""
+    if fmt == "auto":
+        fmt = detect_format(path)
+    elif not path.exists():
+        raise ValidationError(f"{path}: no such file or directory")
+    if ranked_list is not None and fmt != "letterboxd":
+        raise ValidationError(f"--ranked-list applies to Letterboxd imports, not to {fmt}")
+    if fmt == "json":
+        from filmrev.importers.json_import import read_json
+
+        if path.is_dir():
+            raise ValidationError(f"{path} is a directory; a JSON export is one file")
+        return read_json(path, progress)
+    if fmt == "markdown":
+        from filmrev.importers.markdown_import import read_markdown
+
+        return read_markdown(path, progress)
+    if fmt == "letterboxd":
+        from filmrev.importers.letterboxd import read_letterboxd
+
+        return read_letterboxd(path, ranked_list, progress)
+    if fmt == "imdb":
+        from filmrev.importers.imdb import read_imdb
+
+        if path.is_dir():
+            raise ValidationError(f"{path} is a directory; give the IMDb ratings CSV itself")
+        return read_imdb(path, all_types, progress)
+    raise ValidationError(f"unknown import format {fmt!r}; formats: {', '.join(FORMATS)}")
