@@ -20,6 +20,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,26 +72,99 @@ def read_file_bytes(path: Path, display: str) -> bytes | None:
         raise StorageError(f"cannot read library {display}: {error.strerror or error}") from None
 
 
-def parse_library_bytes(raw: bytes, display: str) -> dict[str, Any]:
-    """Parse the library file's bytes into its top-level mapping, or explain why not."""
+def parse_library_bytes(raw: bytes, display: str, *, exact: bool = False) -> dict[str, Any]:
+    """Parse the library file's bytes into its top-level mapping, or explain why not.
+
+    Duplicate keys in one JSON object are an error: orjson keeps the last one
+    silently, so the next write would drop a review. A cheap count of ``"id":``
+    keys catches a duplicated review on every read; ``exact`` (used before a
+    write, and by ``doctor``) checks every object of the file.
+    """
     if not raw:
         raise CorruptLibraryError(f"library {display} is empty (0 bytes); not touching it")
     if raw.startswith(BOM):
         raise CorruptLibraryError(
             f"library {display} starts with a byte-order mark; not a filmrev library"
         )
+    if not raw.strip(b"\x00"):
+        raise CorruptLibraryError(
+            f"library {display} holds only NUL bytes ({len(raw)} of them); not a filmrev library"
+        )
     try:
         tables = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
-        raise CorruptLibraryError(f"library {display} is not valid JSON: {error}") from None
+        raise CorruptLibraryError(f"library {display} {_json_problem(raw, error)}") from None
     if not isinstance(tables, dict):
         raise CorruptLibraryError(
-            f"library {display} must hold a JSON object, not {type(tables).__name__}"
+            f"library {display} must hold a JSON object, not {_json_type(tables)}"
         )
     for name, table in tables.items():
         if not isinstance(table, dict):
             raise CorruptLibraryError(f"library {display}: table {name!r} must be a JSON object")
+    if exact or raw.count(b'"id":') != _id_keys(tables):
+        _refuse_duplicate_keys(raw, display)
     return tables
+
+
+def _json_type(value: object) -> str:
+    names = {list: "a list", str: "a string", int: "a number", float: "a number"}
+    return names.get(type(value), "null" if value is None else type(value).__name__)
+
+
+def _json_problem(raw: bytes, error: orjson.JSONDecodeError) -> str:
+    """Why the bytes are not JSON, in words: not UTF-8, truncated, or bad syntax."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        byte = raw[bad.start]
+        return (
+            f"is not UTF-8 text (byte 0x{byte:02x} at offset {bad.start}; "
+            "saved in another encoding such as Latin-1?)"
+        )
+    if "end of data" in str(error):
+        return f"is cut short (truncated after {len(raw)} bytes): {error}"
+    return f"is not valid JSON: {error}"
+
+
+def _id_keys(tables: dict[str, Any]) -> int:
+    """How many ``"id"`` keys the parsed tables hold (one per review document)."""
+    return sum(
+        1
+        for table in tables.values()
+        for doc in table.values()
+        if isinstance(doc, dict) and "id" in doc
+    )
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKeyError(key)
+            seen.add(key)
+    return result
+
+
+def _refuse_duplicate_keys(raw: bytes, display: str) -> None:
+    """Raise when any JSON object in ``raw`` (valid JSON, UTF-8) repeats a key."""
+    import json
+
+    try:
+        json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_pairs)
+    except _DuplicateKeyError as error:
+        what = f"id {error.key}" if error.key.isdigit() else f"key {error.key!r}"
+        raise CorruptLibraryError(
+            f"library {display} holds {what} twice in one object (duplicate entries; "
+            "a write would silently drop one); fix it by hand or restore a backup"
+        ) from None
 
 
 def serialise(tables: dict[str, Any]) -> bytes:
@@ -126,19 +200,47 @@ def deferred_interrupt() -> Iterator[None]:
 
 def ensure_directory(directory: Path) -> None:
     """Create a missing directory (and parents) with mode 0700; existing modes are kept."""
-    if not directory.is_dir():
-        os.makedirs(directory, mode=DIR_MODE, exist_ok=True)
+    if directory.is_dir():
+        return
+    if directory.exists() or directory.is_symlink():
+        raise NotADirectoryError(errno.ENOTDIR, f"{directory} is not a directory")
+    os.makedirs(directory, mode=DIR_MODE, exist_ok=True)
 
 
-def atomic_write(path: Path, data: bytes, display: str | None = None) -> None:
+def _reason(error: OSError) -> str:
+    """An OSError in words, with the common full-disk case spelled out."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "no space left on device (disk or quota full)"
+    return error.strerror or str(error)
+
+
+def temp_files(path: Path) -> list[Path]:
+    """Temp files :func:`atomic_write` leaves beside ``path`` when killed mid-write."""
+    try:
+        return sorted(path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}"))
+    except OSError:
+        return []
+
+
+#: Library commits made by this process (``os.replace`` done); the CLI reads it on Ctrl-C
+#: to say truthfully whether the change was saved.
+commits = 0
+
+
+def atomic_write(
+    path: Path, data: bytes, display: str | None = None, *, commit: bool = True
+) -> None:
     """Replace ``path`` with ``data`` atomically, keeping its mode (0600 when new).
 
     Temp file in the same directory → write → fsync → ``os.replace`` (commit
     point, Ctrl-C deferred) → fsync the directory. A failure before the replace
     leaves the old file and removes the temp file; a failing directory fsync
-    after it is only a warning.
+    after it is only a warning. ``commit=False`` for side files (backups), which
+    are not counted in :data:`commits`.
     """
+    global commits
     shown = display or str(path)
+    replaced = False
     directory = path.parent
     try:
         ensure_directory(directory)
@@ -148,7 +250,9 @@ def atomic_write(path: Path, data: bytes, display: str | None = None) -> None:
             mode = FILE_MODE
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=directory)
     except OSError as error:
-        raise StorageError(f"cannot write {shown}: {error.strerror or error}") from None
+        raise StorageError(
+            f"cannot write {shown}: {_reason(error)}; the file is unchanged"
+        ) from None
     try:
         try:
             os.fchmod(fd, mode)
@@ -161,14 +265,17 @@ def atomic_write(path: Path, data: bytes, display: str | None = None) -> None:
             os.close(fd)
         with deferred_interrupt():
             os.replace(temp_name, path)
+            replaced = True
+            commits += commit
     except BaseException as error:
+        if replaced:
+            raise  # Ctrl-C held back during the replace: the new file is in place
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         if isinstance(error, OSError):
-            reason = error.strerror or str(error)
-            if error.errno == errno.ENOSPC:
-                reason = "no space left on device"
-            raise StorageError(f"cannot write {shown}: {reason}; the file is unchanged") from None
+            raise StorageError(
+                f"cannot write {shown}: {_reason(error)}; the file is unchanged"
+            ) from None
         raise
     try:
         dir_fd = os.open(directory, os.O_RDONLY)
@@ -177,7 +284,57 @@ def atomic_write(path: Path, data: bytes, display: str | None = None) -> None:
         finally:
             os.close(dir_fd)
     except OSError as error:
-        warn(f"saved {shown}, but syncing its directory failed: {error.strerror or error}")
+        warn(f"saved {shown}, but syncing its directory failed: {_reason(error)}")
+
+
+class _LockWaitOver(Exception):
+    """Raised by the SIGALRM handler to end a blocking ``flock`` at the timeout."""
+
+
+def _acquire(fd: int, seconds: float) -> bool:
+    """Take the lock on ``fd`` within ``seconds``; False when the time ran out.
+
+    In the main thread a blocking ``flock`` is cut short by a SIGALRM timer, so a
+    waiter wakes the moment the holder lets go (polling leaves the lock idle between
+    polls: 8 busy writers took a third longer). Elsewhere it polls.
+    """
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        if seconds <= 0:
+            return False
+    if threading.current_thread() is not threading.main_thread():
+        return _poll_for_lock(fd, time.monotonic() + seconds)
+    acquired = False
+
+    def time_is_up(signum: int, frame: FrameType | None) -> None:
+        if not acquired:
+            raise _LockWaitOver
+
+    try:
+        previous = signal.signal(signal.SIGALRM, time_is_up)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            acquired = True
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    except _LockWaitOver:
+        return False  # if flock had just succeeded, closing fd releases it
+    return True
+
+
+def _poll_for_lock(fd: int, deadline: float) -> bool:
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.005)
 
 
 @contextlib.contextmanager
@@ -193,24 +350,20 @@ def exclusive_lock(lock_path: Path, display: str, timeout: float | None = None) 
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
     except OSError as error:
         raise StorageError(
-            f"cannot write library {display}: {error.strerror or error} ({lock_path.parent})"
+            f"cannot write library {display}: {_reason(error)} ({lock_path.parent})"
         ) from None
     try:
-        deadline = time.monotonic() + seconds
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise LockTimeoutError(
-                        f"library {display} is locked by another filmrev process; "
-                        f"gave up after {seconds:g} s (set {ENV_LOCK_TIMEOUT} to wait longer)"
-                    ) from None
-                time.sleep(0.02)
+        if not _acquire(fd, seconds):
+            raise LockTimeoutError(
+                f"library {display} is locked by another filmrev process; "
+                f"gave up after {seconds:g} s (set {ENV_LOCK_TIMEOUT} to wait longer)"
+            )
         yield
     finally:
-        os.close(fd)  # closing the descriptor releases the lock
+        # Closing the descriptor releases the lock; a failing close cannot keep it held
+        # (the kernel drops it with the process) and must not undo a committed write.
+        with contextlib.suppress(OSError):
+            os.close(fd)
 
 
 class TransactionStorage(Storage):
@@ -234,3 +387,20 @@ class TransactionStorage(Storage):
 
     def close(self) -> None:
         pass
+
+
+def lock_is_held(lock_path: Path) -> bool:
+    """Whether another process holds the library lock right now (the lock file is not created)."""
+    try:
+        fd = os.open(lock_path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return False
