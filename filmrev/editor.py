@@ -1,20 +1,730 @@
-"""Writing in $VISUAL/$EDITOR (placeholder until the editor workflow lands)."""
+"""Writing in ``$VISUAL``/``$EDITOR``: the review document, the edit loop, drafts; and the pager.
+
+The editor opens on a Markdown file with YAML front matter (every editable
+field, with ``#`` comments) built from a template the user may change
+(``filmrev template edit``; stored as ``<user config dir>/filmrev/template.md``).
+The file is a draft (:mod:`filmrev.drafts`) written before the editor opens and
+deleted only once the review is saved, so the text survives a crash, a killed
+terminal or a refused save. The loop, as ``kubectl edit`` does it:
+
+- the editor exits non-zero or is killed → stop, keep the draft, exit 1;
+- the file comes back unchanged or empty → stop, keep the draft, exit 1;
+- invalid front matter or values → re-open at once with ``# error: …`` comment
+  lines at the top of the front matter;
+- valid → save (``edit`` first re-checks under the lock that the review was not
+  changed meanwhile), then delete the draft.
+
+``$VISUAL`` > ``$EDITOR`` > ``nano`` > ``vi``; the value is split like a shell
+would (``EDITOR="code -w"``). ``$PAGER`` (default ``less``, with ``LESS=FRX``
+when ``LESS`` is unset, as git does) pages ``show`` on a terminal.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from types import FrameType
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
-from filmrev.errors import FilmrevError
+from filmrev.errors import Cancelled, FilmrevError, StorageError, ValidationError
 from filmrev.paths import LibraryPaths
 
+if TYPE_CHECKING:
+    from rich.pager import Pager
 
-def compose_new(
-    paths: LibraryPaths, fields: dict[str, Any], position: int | None
-) -> tuple[dict[str, Any], int | None]:
-    """Open the editor on a new review; returns the fields and rank written there."""
-    raise FilmrevError("the editor is not available yet; pass --body or --body-file")
+    from filmrev.drafts import Draft
+    from filmrev.model import Review
+
+T = TypeVar("T")
+
+FALLBACK_EDITORS = ("nano", "vi")
+#: Fields of the document: every field but id, created, updated (slug only when editing).
+GENERATED = ("id", "created", "updated")
+ERROR_PREFIX = "# error: "
+
+DEFAULT_TEMPLATE = """\
+---
+# Write the review below the closing '---' line, in Markdown.
+# Save and quit to keep it. To stop, quit without saving (or empty the file):
+# the text stays in `filmrev drafts`. Lines starting with '#' up here are
+# comments; leave a field empty to skip it.
+title:
+original_title:
+year:             # release year, e.g. 2012
+rating:           # 0.5 to 5 in half steps, e.g. 4.5
+rank:             # all-time rank: the film goes there, the others shift down
+tags: []          # e.g. [French, "Gritty, Grittness"] (quote a tag with a comma)
+director:
+cast: []          # e.g. [Marion Cotillard, Matthias Schoenaerts]
+crew: {}          # role: names, e.g. {composer: [Alexandre Desplat]}
+tagline:          # the one-line hook
+watched:          # date watched, YYYY-MM-DD
+links: []         # URLs, e.g. the trailer
+status: draft     # draft or published
+published:        # date published, YYYY-MM-DD
+url:              # the post's canonical URL
+---
+
+"""
+
+
+class Invalid(Exception):
+    """The document has problems; each becomes a ``# error:`` line."""
+
+    def __init__(self, errors: Sequence[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = [" ".join(error.split()) for error in errors]
+
+
+class Unchanged(Cancelled):
+    """The file came back from the editor unchanged: the user stopped."""
+
+
+class EditorFailed(Exception):
+    """The editor exited non-zero or was killed."""
+
+
+# --- the template ---------------------------------------------------------------------
+
+
+def template_path() -> Path:
+    """``<user config dir>/filmrev/template.md`` (e.g. ``~/.config/filmrev/template.md``)."""
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("filmrev", appauthor=False)) / "template.md"
+
+
+def load_template() -> str:
+    """The user's template, or the built-in one."""
+    path = template_path()
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return DEFAULT_TEMPLATE
+    except (OSError, UnicodeDecodeError) as error:
+        raise StorageError(f"cannot read the template {path}: {error}") from None
+
+
+# --- the document -----------------------------------------------------------------------
+
+_KEY_LINE = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_]*)\s*:(?P<rest>(?:\s.*)?)$")
+_COMMENT_START = re.compile(r"\s#\s|\s#$")
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def yaml_value(value: Any) -> str:
+    """A value as one line of YAML (flow style); None is empty."""
+    import yaml
+
+    if value is None:
+        return ""
+    if isinstance(value, str) and any(char in value for char in "\n\r\t"):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, tuple):
+        value = list(value)
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=float("inf"))
+    return text.removesuffix("\n...\n").rstrip("\n")
+
+
+def _split_value_comment(rest: str) -> tuple[str, str]:
+    """``"  4.5   # stars"`` → ``("4.5", "   # stars")``, keeping a '#' inside a quoted value."""
+    import yaml
+
+    for match in _COMMENT_START.finditer(rest):
+        value = rest[: match.start()]
+        try:
+            yaml.safe_load(value or "~")
+        except yaml.YAMLError:
+            continue
+        return value.strip(), rest[match.start() :]
+    return rest.strip(), ""
+
+
+def _front_and_body(text: str) -> tuple[list[str], str] | None:
+    """Front-matter lines and body, split on the ``---`` lines (no YAML parsing)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip("\r") != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip("\r") == "---":
+            body = "\n".join(lines[index + 1 :])
+            return lines[1:index], body.removeprefix("\n")
+    return None
+
+
+def render_document(
+    template: str,
+    values: Mapping[str, Any],
+    body: str | None,
+    *,
+    header: Sequence[str] = (),
+    after: Mapping[str, tuple[str, str]] | None = None,
+) -> str:
+    """Fill a template's front matter with ``values`` (comments kept); ``body`` replaces its body.
+
+    ``after`` inserts extra lines: ``{"title": ("slug: x", "  # comment")}`` puts a slug
+    line after the title. ``header`` comment lines go first. Keys in ``values`` that the
+    template lacks are added at the end (when they hold something).
+    """
+    split = _front_and_body(template) or _front_and_body(DEFAULT_TEMPLATE)
+    assert split is not None
+    front, template_body = split
+    out: list[str] = list(header)
+    seen: set[str] = set()
+    index = 0
+    while index < len(front):
+        line = front[index]
+        match = _KEY_LINE.match(line)
+        index += 1
+        if not match:
+            out.append(line)
+            continue
+        key = match["key"]
+        continuation: list[str] = []
+        while index < len(front) and (
+            front[index][:1] in (" ", "\t", "-") and front[index].strip()
+        ):
+            continuation.append(front[index])
+            index += 1
+        if key in GENERATED:
+            continue
+        if key in values:
+            seen.add(key)
+            _, comment = _split_value_comment(match["rest"])
+            rendered = yaml_value(values[key])
+            start = f"{key}: {rendered}" if rendered else f"{key}:"
+            if comment:
+                hash_column = len(line) - len(comment.lstrip())
+                start += " " * max(1, hash_column - len(start)) + comment.lstrip()
+            out.append(start)
+        else:
+            out.append(line)
+            out.extend(continuation)
+        if after and key in after:
+            extra, extra_comment = after[key]
+            out.append(extra + extra_comment)
+    for key, value in values.items():
+        if key not in seen and value not in (None, "", [], {}, ()):
+            out.append(f"{key}: {yaml_value(value)}")
+    text_body = template_body if body is None else body
+    return "---\n" + "".join(line + "\n" for line in out) + "---\n\n" + text_body
+
+
+def strip_errors(text: str) -> str:
+    """The text without ``# error:`` lines in its front matter."""
+    split = _front_and_body(text)
+    if split is None:
+        return text
+    lines = text.split("\n")
+    end = len(split[0]) + 1
+    kept = [line for line in lines[1:end] if not line.startswith(ERROR_PREFIX)]
+    return "\n".join([lines[0], *kept, *lines[end:]])
+
+
+def with_errors(text: str, errors: Sequence[str]) -> str:
+    """The text with ``# error: …`` lines right after the opening ``---`` (old ones replaced)."""
+    comments = "".join(f"{ERROR_PREFIX}{error}\n" for error in errors)
+    text = strip_errors(text)
+    if _front_and_body(text) is None:
+        return f"---\n{comments}---\n\n{text}"
+    first, _, rest = text.partition("\n")
+    return f"{first}\n{comments}{rest}"
+
+
+def _field_errors(fields: Mapping[str, Any]) -> list[str]:
+    """Every problem of the fields, one message each (the model stops at the first)."""
+    from filmrev.model import Review, now_utc, parse_rank
+
+    stamp = now_utc()
+    base: dict[str, Any] = {"id": 1, "slug": "draft", "title": "draft", "created": stamp}
+    errors: list[str] = []
+    for key, value in fields.items():
+        try:
+            if key == "rank":
+                parse_rank(value)
+            else:
+                Review.from_doc({**base, key: value})
+        except ValidationError as error:
+            errors.append(error.message)
+    return errors
+
+
+def parse_document(text: str, *, slug_allowed: bool) -> tuple[dict[str, Any], int | None]:
+    """The fields (with ``body``) and rank of an edited document, or :class:`Invalid`."""
+    from filmrev import frontmatter
+    from filmrev.model import parse_rank
+
+    if _SURROGATE.search(text):
+        raise Invalid(["the file is not valid UTF-8; save it as UTF-8"])
+    try:
+        front, body = frontmatter.split(text)
+    except ValidationError as error:
+        raise Invalid([error.message]) from None
+    if front is None:
+        raise Invalid(["the front matter is missing: the file must start with a '---' line"])
+    fields = {key: value for key, value in front.items() if key not in GENERATED}
+    errors: list[str] = []
+    if "slug" in fields and not slug_allowed:
+        errors.append(
+            "slug: filmrev makes the slug of a new review; "
+            "change it later with `filmrev edit REF --slug NEW` (remove this line)"
+        )
+        fields.pop("slug")
+    if fields.get("title") in (None, ""):
+        errors.append("title is required")
+    errors.extend(_field_errors(fields))
+    if errors:
+        raise Invalid(list(dict.fromkeys(errors)))
+    position = parse_rank(fields.pop("rank", None))
+    fields["body"] = body
+    return fields, position
+
+
+# --- running programs in the terminal -----------------------------------------------------
+
+
+def editor_command(*, need_terminal: bool = False) -> list[str]:
+    """``$VISUAL`` > ``$EDITOR`` > nano > vi, split like a shell would split it."""
+    for variable in ("VISUAL", "EDITOR"):
+        value = os.environ.get(variable, "").strip()
+        if value:
+            try:
+                command = shlex.split(value)
+            except ValueError as error:
+                raise FilmrevError(f"${variable} cannot be read ({error}): {value!r}") from None
+            if command:
+                return command
+    if need_terminal and not (sys.stdin is not None and sys.stdin.isatty()):
+        raise FilmrevError(
+            "no terminal for the editor: run this on a terminal, set $VISUAL or $EDITOR "
+            "to an editor that needs none, or pass the values as options"
+        )
+    for name in FALLBACK_EDITORS:
+        if shutil.which(name):
+            return [name]
+    raise FilmrevError("no editor found: set $EDITOR (e.g. export EDITOR=nano) or pass --body")
+
+
+@contextlib.contextmanager
+def _foreground() -> Iterator[None]:
+    """While a program owns the terminal, Ctrl-C is for it, not for us (as git does).
+
+    A Python handler (not SIG_IGN) so the child still gets the default disposition.
+    """
+
+    def ignore(signum: int, frame: FrameType | None) -> None:
+        pass
+
+    try:
+        previous = signal.signal(signal.SIGINT, ignore)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _terminal_output() -> IO[bytes] | None:
+    """The terminal for the editor's output when our stdout is redirected (``> slug.txt``)."""
+    if sys.stdout is not None and sys.stdout.isatty():
+        return None
+    try:
+        return open("/dev/tty", "wb")
+    except OSError:
+        return None
+
+
+def run_editor(command: Sequence[str], path: Path) -> None:
+    """Run the editor on ``path``; :class:`EditorFailed` when it fails or is killed."""
+    name = shlex.join(command)
+    output = _terminal_output()
+    try:
+        with _foreground():
+            try:
+                process = subprocess.Popen([*command, str(path)], stdout=output)
+            except OSError as error:
+                raise EditorFailed(
+                    f"cannot run the editor {name!r}: {error.strerror or error}"
+                ) from None
+            code = process.wait()
+    finally:
+        if output is not None:
+            output.close()
+    if code < 0:
+        try:
+            signame = signal.Signals(-code).name
+        except ValueError:
+            signame = f"signal {-code}"
+        raise EditorFailed(f"the editor {name!r} was killed ({signame})")
+    if code > 0:
+        raise EditorFailed(f"the editor {name!r} exited with status {code}")
+
+
+def edit_until_valid(
+    path: Path,
+    read: Callable[[], str],
+    write: Callable[[str], None],
+    accept: Callable[[str], T],
+    *,
+    keep_note: str,
+    saved_as_is: bool = False,
+    need_terminal: bool = True,
+) -> T:
+    """Open the editor until ``accept`` takes the text (raising :class:`Invalid` to re-open).
+
+    ``saved_as_is``: the text on disk is already the user's (a restored draft), so an
+    unchanged file on the first round is accepted rather than taken as "stop".
+    """
+    command = editor_command(need_terminal=need_terminal)
+    first = True
+    while True:
+        before = read()
+        try:
+            run_editor(command, path)
+        except EditorFailed as error:
+            raise Cancelled(f"{error}; nothing saved; {keep_note}") from None
+        after = read()
+        if not after.strip():
+            write(before)
+            raise Cancelled(f"the file came back empty; nothing saved; {keep_note}")
+        if after == before and not (first and saved_as_is):
+            raise Unchanged(f"the file came back unchanged; nothing saved; {keep_note}")
+        first = False
+        try:
+            return accept(after)
+        except Invalid as invalid:
+            write(with_errors(after, invalid.errors))
+        except FilmrevError as error:
+            raise type(error)(f"{error.message}; {keep_note}") from None
+
+
+# --- reviews ------------------------------------------------------------------------------
+
+
+def _add_accept(paths: LibraryPaths) -> Callable[[str], Review]:
+    def accept(text: str) -> Review:
+        from filmrev.store import writing
+
+        fields, position = parse_document(text, slug_allowed=False)
+        try:
+            with writing(paths) as library:
+                return library.add(fields, rank=position)
+        except ValidationError as error:
+            raise Invalid([error.message]) from None
+
+    return accept
+
+
+def _typed(key: str, value: Any) -> Any:
+    """A command-line string as the value the model stores (``"2012"`` → ``2012``)."""
+    from filmrev import model
+
+    parsers: dict[str, Callable[[Any], Any]] = {
+        "year": model.parse_year,
+        "rating": model.parse_rating,
+        "watched": lambda v: model.parse_date(v, "watched"),
+        "published": lambda v: model.parse_date(v, "published"),
+    }
+    return parsers[key](value) if key in parsers and isinstance(value, str) else value
+
+
+def new_document(fields: Mapping[str, Any], position: int | None) -> str:
+    """The text the editor opens for a new review: the template filled with the given fields.
+
+    Raises ValidationError for a bad value given on the command line (before any draft).
+    """
+    values = {
+        key: _typed(key, value) for key, value in fields.items() if key not in ("body", "slug")
+    }
+    errors = _field_errors(values)
+    if errors:
+        raise ValidationError(errors[0])
+    if position is not None:
+        values["rank"] = position
+    body = fields.get("body") or None
+    return render_document(load_template(), values, body)
+
+
+def _finish(draft: Draft) -> None:
+    from filmrev import drafts
+    from filmrev.storage import warn
+
+    try:
+        drafts.discard(draft)
+    except StorageError as error:
+        warn(f"saved, but {error.message}; remove it with `filmrev drafts discard {draft.id}`")
+
+
+def _run_draft(paths: LibraryPaths, draft: Draft, *, saved_as_is: bool, force: bool) -> Review:
+    from filmrev import drafts
+
+    if draft.kind == "add":
+        accept = _add_accept(paths)
+    else:
+        assert draft.review_id is not None and draft.base_updated is not None
+        accept = _edit_accept(paths, draft.review_id, draft.base_updated, force=force)
+    review = edit_until_valid(
+        draft.path,
+        draft.read_text,
+        draft.write_text,
+        accept,
+        keep_note=drafts.kept_note(draft),
+        saved_as_is=saved_as_is,
+    )
+    _finish(draft)
+    return review
+
+
+def compose_new(paths: LibraryPaths, fields: dict[str, Any], position: int | None) -> Review:
+    """Open the editor on a new review (pre-filled with ``fields``), save it, return it."""
+    from filmrev import drafts
+
+    editor_command(need_terminal=True)  # fail before making a draft when there is no editor
+    draft = drafts.create(paths, "add", new_document(fields, position))
+    return _run_draft(paths, draft, saved_as_is=False, force=False)
+
+
+def edit_document(review: Review) -> str:
+    """The text the editor opens for an existing review (slug editable, with a warning)."""
+    from filmrev.model import FIELD_ORDER
+
+    skip = {*GENERATED, "slug", "body"}
+    values: dict[str, Any] = {}
+    doc = review.to_doc()
+    for key in FIELD_ORDER:
+        if key not in skip:
+            values[key] = doc[key]
+    if not any(review.sources.values()):
+        values["sources"] = {}
+    header = [
+        f"# Editing {review.slug} (id {review.id}), last changed {review.updated}.",
+        "# Removing a field (or leaving it empty) clears it.",
+    ]
+    slug_line = (f"slug: {yaml_value(review.slug)}", "   # changing it changes the post's URL")
+    return render_document(
+        load_template(), values, review.body, header=header, after={"title": slug_line}
+    )
+
+
+def _edit_accept(
+    paths: LibraryPaths, review_id: int, base_updated: str, *, force: bool
+) -> Callable[[str], Review]:
+    def accept(text: str) -> Review:
+        from filmrev.errors import NotFoundError
+        from filmrev.model import CLEARABLE, empty_value
+        from filmrev.store import writing
+
+        fields, position = parse_document(text, slug_allowed=True)
+        try:
+            with writing(paths) as library:
+                current = library.get(review_id)
+                if current is None:
+                    raise NotFoundError(f"review {review_id} was deleted while you edited it")
+                if current.updated != base_updated and not force:
+                    raise Cancelled(
+                        f"{current.slug} was changed by someone else while you edited it "
+                        f"(updated {current.updated}); not overwriting it"
+                    )
+                doc = current.to_doc()
+                for key in CLEARABLE:
+                    if key != "rank":
+                        doc[key] = fields.get(key, empty_value(key))
+                doc["title"] = fields["title"]
+                doc["slug"] = fields.get("slug") or current.slug
+                doc["status"] = fields.get("status")
+                candidate = current.evolve(**doc)
+                if candidate == current and position == current.rank:
+                    from filmrev.cli import note
+
+                    note(f"nothing changed in {current.slug}")
+                    return current
+                saved = library.save(candidate)
+                if position != current.rank:
+                    library.set_rank(review_id, position)
+                    saved = library.get(review_id) or saved
+                return saved
+        except ValidationError as error:
+            raise Invalid([error.message]) from None
+
+    return accept
 
 
 def edit_existing(paths: LibraryPaths, ref: str) -> None:
     """Open the editor on an existing review and save it when valid."""
-    raise FilmrevError("the editor is not available yet; pass options to edit")
+    from filmrev import drafts
+    from filmrev.commands.reviews import find_for_change, load_library
+
+    editor_command(need_terminal=True)
+    review = find_for_change(load_library(paths), ref)
+    draft = drafts.create(
+        paths,
+        "edit",
+        edit_document(review),
+        review_id=review.id,
+        base_updated=review.updated,
+    )
+    _run_draft(paths, draft, saved_as_is=False, force=False)
+
+
+def restore(
+    paths: LibraryPaths, draft: Draft, *, open_editor: bool = True, force: bool = False
+) -> Review:
+    """Save a draft: re-open the editor on it first (unless ``open_editor`` is False)."""
+    from filmrev import drafts
+
+    if draft.kind == "edit" and (draft.review_id is None or draft.base_updated is None):
+        raise ValidationError(f"draft {draft.id} does not say which review it edits")
+    if open_editor:
+        return _run_draft(
+            paths, draft, saved_as_is=not draft.is_pristine(draft.read_text()), force=force
+        )
+    text = draft.read_text()
+    if draft.is_pristine(text):
+        raise Cancelled(f"draft {draft.id} holds nothing written yet; {drafts.kept_note(draft)}")
+    if draft.kind == "add":
+        accept = _add_accept(paths)
+    else:
+        assert draft.review_id is not None and draft.base_updated is not None
+        accept = _edit_accept(paths, draft.review_id, draft.base_updated, force=force)
+    try:
+        review = accept(text)
+    except Invalid as invalid:
+        draft.write_text(with_errors(text, invalid.errors))
+        raise ValidationError(
+            f"draft {draft.id} is not valid ({'; '.join(invalid.errors)}); "
+            f"fix it with `filmrev drafts restore {draft.id}`"
+        ) from None
+    _finish(draft)
+    return review
+
+
+# --- the template command -----------------------------------------------------------------
+
+
+def check_template(text: str) -> None:
+    """:class:`Invalid` unless ``text`` is front matter with known fields and valid defaults."""
+    from filmrev import frontmatter
+
+    try:
+        front, _ = frontmatter.split(text)
+    except ValidationError as error:
+        raise Invalid([error.message]) from None
+    if front is None:
+        raise Invalid(["the template must start with front matter between '---' lines"])
+    defaults = {key: value for key, value in front.items() if key not in GENERATED}
+    errors = []
+    if "slug" in defaults:
+        errors.append("slug: a template cannot set the slug (filmrev makes it from the title)")
+        defaults.pop("slug")
+    defaults = {key: value for key, value in defaults.items() if value not in (None, "")}
+    errors.extend(_field_errors(defaults))
+    if errors:
+        raise Invalid(errors)
+
+
+def edit_template() -> bool:
+    """Open the editor on the template; returns whether it changed."""
+    import tempfile
+
+    path = template_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=".template.", suffix=".md")
+    except OSError as error:
+        raise StorageError(f"cannot write in {path.parent}: {error.strerror}") from None
+    work = Path(name)
+    original = load_template()
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(original.encode("utf-8"))
+
+    def read() -> str:
+        return work.read_bytes().decode("utf-8", "surrogateescape")
+
+    def write(text: str) -> None:
+        work.write_bytes(text.encode("utf-8", "surrogateescape"))
+
+    def accept(text: str) -> None:
+        if _SURROGATE.search(text):
+            raise Invalid(["the file is not valid UTF-8; save it as UTF-8"])
+        clean = strip_errors(text)
+        check_template(clean)
+        write(clean)
+        os.chmod(work, 0o600)
+        os.replace(work, path)
+
+    try:
+        edit_until_valid(work, read, write, accept, keep_note=f"the template {path} is unchanged")
+    except Unchanged:
+        return False
+    finally:
+        with contextlib.suppress(OSError):
+            work.unlink()
+    return True
+
+
+def reset_template() -> bool:
+    """Go back to the built-in template; returns whether there was a user template."""
+    path = template_path()
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        raise StorageError(f"cannot remove {path}: {error.strerror}") from None
+    return True
+
+
+# --- the pager --------------------------------------------------------------------------
+
+
+def pager_command() -> list[str]:
+    """``$PAGER`` split like a shell would, else ``less``."""
+    value = os.environ.get("PAGER", "").strip()
+    try:
+        command = shlex.split(value) if value else []
+    except ValueError:
+        command = []
+    return command or ["less"]
+
+
+def page(text: str) -> None:
+    """Show text through the pager (``LESS=FRX`` unless set: colours, quit if it fits)."""
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")
+    env.setdefault("LV", "-c")
+    data = text.encode("utf-8", "replace")
+    try:
+        with _foreground():
+            process = subprocess.Popen(pager_command(), stdin=subprocess.PIPE, env=env)
+            try:
+                assert process.stdin is not None
+                process.stdin.write(data)
+                process.stdin.close()
+            except BrokenPipeError:
+                pass  # the user quit the pager early
+            process.wait()
+    except OSError:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def terminal_pager() -> Pager:
+    """A Rich ``Pager`` that runs :func:`page` (``console.pager(pager=terminal_pager())``)."""
+    from rich.pager import Pager
+
+    class CommandPager(Pager):
+        def show(self, content: str) -> None:
+            page(content)
+
+    return CommandPager()

@@ -1,5 +1,449 @@
-"""Commands registered on the app in filmrev.cli (being written)."""
+"""``search``, ``stats``, ``people``, ``drafts``, ``template``: writing and finding reviews."""
 
 from __future__ import annotations
 
-from filmrev.cli import app  # noqa: F401
+from datetime import UTC, datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from filmrev.cli import app, library_paths, note, stdout_console, usage_error, write_data
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.text import Text
+
+    from filmrev.drafts import Draft
+    from filmrev.search import Hit, Snippet
+
+
+class TableOrJson(str, Enum):
+    table = "table"
+    json = "json"
+
+
+FormatOption = Annotated[
+    TableOrJson, typer.Option("--format", "-f", help="table (for people) or json (for scripts).")
+]
+
+
+def _json(value: Any) -> None:
+    from filmrev.exporters.json_export import dumps
+
+    write_data(dumps(value))
+
+
+# --- search -------------------------------------------------------------------------------
+
+
+def snippet_text(snippet: Snippet) -> Text:
+    """The snippet with its hits highlighted; user text is cleaned, never markup."""
+    from rich.text import Text
+
+    from filmrev.terminal import clean
+
+    text = Text(style="dim")
+    position = 0
+    for start, end in snippet.spans:
+        text.append(clean(snippet.text[position:start]))
+        text.append(clean(snippet.text[start:end]), style="bold reverse")
+        position = end
+    text.append(clean(snippet.text[position:]))
+    return text
+
+
+def search_results(hits: list[Hit]) -> RenderableType:
+    """One block a hit: number, title (year), stars, slug, then the snippet."""
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from filmrev.terminal import clean, rating_label
+
+    blocks: list[RenderableType] = []
+    for number, hit in enumerate(hits, 1):
+        review = hit.review
+        line = Text(f"{number:>2}. ", style="bold")
+        line.append(clean(review.display_title), style="bold")
+        if review.rating is not None:
+            line.append(f"  {rating_label(review.rating)}", style="yellow")
+        line.append(f"  {review.slug}", style="dim")
+        line.append(f"  [{', '.join(hit.fields)}]", style="cyan")
+        blocks.append(line)
+        if hit.snippet.text:
+            blocks.append(Padding(snippet_text(hit.snippet), (0, 0, 0, 4), expand=False))
+    return Group(*blocks)
+
+
+@app.command(no_args_is_help=True)
+def search(
+    ctx: typer.Context,
+    query: Annotated[
+        list[str], typer.Argument(help="Words that must all occur.", show_default=False)
+    ],
+    fields: Annotated[
+        str | None,
+        typer.Option(
+            "--in",
+            help="Where to look, comma-separated: title,body,tags,people (default: all).",
+            metavar="FIELDS",
+            show_default=False,
+        ),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, help="Show at most N results.")
+    ] = 20,
+    output_format: FormatOption = TableOrJson.table,
+) -> None:
+    """Full-text search, best matches first, with a snippet around the first hit.
+
+    Every word must match, ignoring case and accents ("stephanie" finds "Stéphanie").
+    Title, tags and people weigh more than the body (tagline and text).
+
+    Example: filmrev search stephanie whale --in body,people --limit 5
+    """
+    from filmrev.commands.reviews import load_library
+    from filmrev.search import parse_fields
+    from filmrev.search import search as run_search
+
+    try:
+        chosen = parse_fields(fields)
+    except ValueError as error:
+        usage_error(f"--in: {error}")
+    text = " ".join(query)
+    if not text.split():
+        usage_error("give at least one word to search for")
+    library = load_library(library_paths(ctx))
+    every = run_search(library.reviews(), text, chosen)
+    hits = every[:limit]
+    if output_format is TableOrJson.json:
+        _json(
+            [
+                {
+                    "id": hit.review.id,
+                    "slug": hit.review.slug,
+                    "title": hit.review.title,
+                    "year": hit.review.year,
+                    "rating": hit.review.rating,
+                    "score": hit.score,
+                    "fields": list(hit.fields),
+                    "snippet": hit.snippet.text,
+                    "highlights": [list(span) for span in hit.snippet.spans],
+                }
+                for hit in hits
+            ]
+        )
+    elif hits:
+        stdout_console().print(search_results(hits))
+    if not every:
+        note(f"no review matches {text!r}")
+    elif len(every) > len(hits):
+        note(f"showing {len(hits)} of {len(every)} matches; --limit N shows more")
+
+
+# --- stats --------------------------------------------------------------------------------
+
+
+def _bars(
+    counts: dict[str, int], labels: dict[str, str] | None = None, *, names: bool = False
+) -> RenderableType:
+    """A bar a row: label, bar (longest = the top count), count."""
+    from rich.bar import Bar
+    from rich.table import Table
+
+    table = Table.grid(padding=(0, 1))
+    table.add_column(justify="left" if names else "right", no_wrap=True)
+    table.add_column(width=30, no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    top = max(counts.values(), default=0) or 1
+    for key, count in counts.items():
+        label = (labels or {}).get(key, key)
+        table.add_row(
+            label, Bar(size=top, begin=0, end=count, width=30, color="yellow"), str(count)
+        )
+    return table
+
+
+def stats_view(stats: dict[str, Any], year: int | None) -> RenderableType:
+    """Summary lines, rating histogram (half-star bars), years, decades, top tags and people."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from filmrev.terminal import clean, stars
+
+    summary = Table.grid(padding=(0, 2))
+    summary.add_column(style="bold")
+    summary.add_column()
+    scope = f" watched in {year}" if year is not None else ""
+    summary.add_row("Reviews", f"{stats['reviews']:,}{scope}")
+    summary.add_row("Words", f"{stats['words']:,}")
+    average = stats["average_rating"]
+    summary.add_row("Average rating", f"{average:.2f}" if average is not None else "–")
+    summary.add_row("Longest", Text(clean(stats["longest"] or "–")))
+    parts: list[RenderableType] = [summary]
+
+    def section(title: str, body: RenderableType) -> None:
+        parts.extend([Text(""), Text(title, style="bold underline"), body])
+
+    labels = {key: f"{stars(float(key)):<5} {key}" for key in stats["ratings"]}
+    section("Ratings", _bars(stats["ratings"], labels))
+    if stats["by_year_watched"]:
+        section("By year watched", _bars(stats["by_year_watched"]))
+    if stats["by_decade"]:
+        section("By release decade", _bars(stats["by_decade"]))
+    for title, key, name in (("Top tags", "top_tags", "tag"), ("Top people", "top_people", "name")):
+        if stats[key]:
+            rows = {clean(entry[name]): entry["count"] for entry in stats[key]}
+            section(title, _bars(rows, names=True))
+    return Group(*parts)
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    year: Annotated[
+        str | None,
+        typer.Option(
+            "--year", "-y", help="Only reviews of films watched that year.", show_default=False
+        ),
+    ] = None,
+    output_format: FormatOption = TableOrJson.table,
+) -> None:
+    """Your body of work: reviews, words, ratings, years, decades, top tags and people.
+
+    --year Y counts the reviews of films watched in Y (their watched date or any
+    viewing), the same reviews `filmrev list --watched-year Y` shows.
+
+    Example: filmrev stats --year 2024 --format json
+    """
+    from filmrev.commands.reviews import load_library
+    from filmrev.model import parse_year
+    from filmrev.stats import compute
+
+    wanted = parse_year(year)
+    figures = compute(load_library(library_paths(ctx)).reviews(), year=wanted)
+    if output_format is TableOrJson.json:
+        _json(figures)
+    else:
+        stdout_console().print(stats_view(figures, wanted))
+
+
+# --- people -------------------------------------------------------------------------------
+
+
+@app.command()
+def people(
+    ctx: typer.Context,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, help="At most N people.")
+    ] = None,
+    output_format: FormatOption = TableOrJson.table,
+) -> None:
+    """Directors, cast and crew with the number of reviews they appear in.
+
+    Names differing only in case or accents count as one person.
+
+    Example: filmrev people --limit 10   (then: filmrev list --person 'Marion Cotillard')
+    """
+    from filmrev.commands.reviews import load_library
+    from filmrev.stats import people_counts
+
+    rows = people_counts(load_library(library_paths(ctx)).reviews())[:limit]
+    if output_format is TableOrJson.json:
+        _json([{"name": name, "reviews": n, "roles": roles} for name, n, roles in rows])
+        return
+    if not rows:
+        note("no people in the library yet (add --director, --cast or --crew)")
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    from filmrev.terminal import clean
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("Name")
+    table.add_column("Reviews", justify="right")
+    table.add_column("Roles", style="dim")
+    for name, count, roles in rows:
+        table.add_row(Text(clean(name)), str(count), Text(clean(", ".join(roles))))
+    stdout_console().print(table)
+
+
+# --- drafts -------------------------------------------------------------------------------
+
+drafts_app = typer.Typer(
+    help=(
+        "Texts from the editor that were not saved yet (a crash, a killed terminal, "
+        "an invalid review).\n\nExample: filmrev drafts restore 1"
+    ),
+    invoke_without_command=True,
+)
+app.add_typer(drafts_app, name="drafts")
+
+
+def _age(draft: Draft) -> str:
+    modified = draft.modified
+    if modified is None:
+        return "?"
+    seconds = max(0, int((datetime.now(UTC) - modified).total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} s"
+
+
+def _list_drafts(ctx: typer.Context, output_format: TableOrJson) -> None:
+    from filmrev import drafts
+
+    found = drafts.list_drafts(library_paths(ctx))
+    if output_format is TableOrJson.json:
+        _json(
+            [
+                {
+                    "id": draft.id,
+                    "kind": draft.kind,
+                    "title": draft.title(),
+                    "review_id": draft.review_id,
+                    "modified": draft.modified.isoformat() if draft.modified else None,
+                    "path": str(draft.path),
+                }
+                for draft in found
+            ]
+        )
+        return
+    if not found:
+        note("no drafts")
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    from filmrev.terminal import clean
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("ID", justify="right")
+    table.add_column("Kind")
+    table.add_column("Title")
+    table.add_column("Age", justify="right", no_wrap=True)
+    table.add_column("Path", style="dim", overflow="fold")
+    for draft in found:
+        table.add_row(
+            str(draft.id),
+            draft.kind,
+            Text(clean(draft.title() or "(no title)")),
+            _age(draft),
+            Text(clean(str(draft.path))),
+        )
+    stdout_console().print(table)
+
+
+@drafts_app.callback()
+def drafts_main(ctx: typer.Context) -> None:
+    """List drafts (the same as `filmrev drafts list`)."""
+    if ctx.invoked_subcommand is None:
+        _list_drafts(ctx, TableOrJson.table)
+
+
+@drafts_app.command("list")
+def drafts_list(ctx: typer.Context, output_format: FormatOption = TableOrJson.table) -> None:
+    """Drafts: number, add or edit, title, age, file.
+
+    Example: filmrev drafts list --format json
+    """
+    _list_drafts(ctx, output_format)
+
+
+@drafts_app.command("restore", no_args_is_help=True)
+def drafts_restore(
+    ctx: typer.Context,
+    draft_id: Annotated[str, typer.Argument(metavar="ID", help="The draft's number.")],
+    no_edit: Annotated[
+        bool, typer.Option("--no-edit", help="Save the draft as it is, without the editor.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Save an edit even if the review changed since the draft."),
+    ] = False,
+) -> None:
+    """Re-open the editor on a draft, then save it as a new review or as the edit it was.
+
+    Prints the review's slug.
+
+    Example: filmrev drafts restore 1
+    """
+    from filmrev import drafts
+    from filmrev.editor import restore
+
+    paths = library_paths(ctx)
+    review = restore(paths, drafts.get(paths, draft_id), open_editor=not no_edit, force=force)
+    write_data(review.slug + "\n")
+
+
+@drafts_app.command("discard", no_args_is_help=True)
+def drafts_discard(
+    ctx: typer.Context,
+    draft_id: Annotated[str, typer.Argument(metavar="ID", help="The draft's number.")],
+) -> None:
+    """Delete a draft for good.
+
+    Example: filmrev drafts discard 1
+    """
+    from filmrev import drafts
+
+    draft = drafts.get(library_paths(ctx), draft_id)
+    drafts.discard(draft)
+    note(f"discarded draft {draft.id}")
+
+
+# --- template -----------------------------------------------------------------------------
+
+template_app = typer.Typer(
+    help=(
+        "The text the editor opens for a new review: front matter with comments, "
+        "and a body to start from.\n\nExample: filmrev template edit"
+    ),
+    no_args_is_help=True,
+)
+app.add_typer(template_app, name="template")
+
+
+@template_app.command("show")
+def template_show() -> None:
+    """Print the template (yours, or the built-in one).
+
+    Example: filmrev template show > my-template.md
+    """
+    from filmrev.editor import load_template, template_path
+
+    path = template_path()
+    write_data(load_template())
+    note(f"from {path}" if path.exists() else "the built-in template (`filmrev template edit`)")
+
+
+@template_app.command("edit")
+def template_edit() -> None:
+    """Open the template in $VISUAL/$EDITOR; it is checked before it is saved.
+
+    Example: EDITOR=nano filmrev template edit
+    """
+    from filmrev.editor import edit_template, template_path
+
+    if edit_template():
+        note(f"saved {template_path()}")
+    else:
+        note("template unchanged")
+
+
+@template_app.command("reset")
+def template_reset() -> None:
+    """Go back to the built-in template (deletes yours).
+
+    Example: filmrev template reset
+    """
+    from filmrev.editor import reset_template, template_path
+
+    if reset_template():
+        note(f"removed {template_path()}; using the built-in template")
+    else:
+        note("already using the built-in template")

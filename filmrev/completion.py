@@ -1,0 +1,77 @@
+"""Shell completion: slugs for REF arguments, existing tags for ``--tag``, names for ``--person``.
+
+Wire them with ``typer.Argument(autocompletion=complete_ref)`` /
+``typer.Option(autocompletion=complete_tag)``. They read the library file
+directly (no lock, no validation, nothing written), honour ``--db`` when it is
+already on the command line, and never fail: any problem gives no suggestions.
+
+Try it without a shell::
+
+    _FILMREV_COMPLETE=complete_bash COMP_WORDS="filmrev show ru" COMP_CWORD=2 filmrev
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import typer
+
+from filmrev.paths import resolve_library
+
+MAX_SUGGESTIONS = 200
+
+
+def _reviews(ctx: typer.Context | None) -> list[dict[str, Any]]:
+    import orjson
+
+    db = None
+    if ctx is not None:
+        root = ctx.find_root()
+        value = root.params.get("db")
+        db = value if isinstance(value, str) else None
+    paths = resolve_library(db)
+    tables = orjson.loads(paths.file.read_bytes())
+    reviews = tables.get("reviews", {}) if isinstance(tables, dict) else {}
+    return [doc for doc in reviews.values() if isinstance(doc, dict)]
+
+
+def _pick(candidates: Iterable[str], incomplete: str) -> list[str]:
+    """Values starting with what was typed (Typer keeps only exact-prefix suggestions)."""
+    unique = dict.fromkeys(value for value in candidates if value.startswith(incomplete))
+    return sorted(unique, key=str.casefold)[:MAX_SUGGESTIONS]
+
+
+def complete_ref(incomplete: str, ctx: typer.Context | None = None) -> list[str]:
+    """Slugs of the library starting with what was typed."""
+    try:
+        slugs = [doc["slug"] for doc in _reviews(ctx) if isinstance(doc.get("slug"), str)]
+        return _pick(slugs, incomplete)
+    except Exception:  # noqa: BLE001 - completion must never fail
+        return []
+
+
+def complete_tag(incomplete: str, ctx: typer.Context | None = None) -> list[str]:
+    """Tags used in the library starting with what was typed."""
+    try:
+        tags = [
+            tag for doc in _reviews(ctx) for tag in doc.get("tags") or [] if isinstance(tag, str)
+        ]
+        return _pick(tags, incomplete)
+    except Exception:  # noqa: BLE001 - completion must never fail
+        return []
+
+
+def complete_person(incomplete: str, ctx: typer.Context | None = None) -> list[str]:
+    """Director, cast and crew names starting with what was typed."""
+    try:
+        names: list[str] = []
+        for doc in _reviews(ctx):
+            if isinstance(doc.get("director"), str):
+                names.append(doc["director"])
+            names.extend(name for name in doc.get("cast") or [] if isinstance(name, str))
+            for crew_names in (doc.get("crew") or {}).values():
+                names.extend(name for name in crew_names or [] if isinstance(name, str))
+        return _pick(names, incomplete)
+    except Exception:  # noqa: BLE001 - completion must never fail
+        return []

@@ -1,0 +1,267 @@
+"""The one matcher: accent/case folding, every word, relevance, snippets, speed."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from filmrev.model import Review
+from filmrev.search import FIELDS, Matcher, body_key, fold, make_snippet, matches, search
+
+Runner = Callable[..., Any]  # the ``cli`` fixture of conftest.py
+STAMP = "2026-01-01T00:00:00.000000Z"
+
+
+def review(review_id: int, title: str, body: str = "", **fields: Any) -> Review:
+    doc = {"id": review_id, "slug": f"film-{review_id}", "title": title, "created": STAMP}
+    return Review.from_doc({**doc, "body": body, **fields})
+
+
+def naive_fold(text: str) -> str:
+    """The documented folding, the slow and obvious way (Kelvin/Angstrom signs are symbols)."""
+    text = text.replace("\u212a", "\ufffd").replace("\u212b", "\ufffd")
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def test_fold_ignores_case_and_accents() -> None:
+    assert fold("Stéphanie") == "stephanie"
+    assert fold("AMÉLIE") == "amelie"
+    assert fold("Straße") == "strasse"
+    assert fold("Kieślowski") == "kieslowski"
+    assert fold("e\u0301") == "e"  # decomposed accent
+
+
+def test_every_word_must_match_in_some_field() -> None:
+    rust = review(
+        1,
+        "Rust and Bone",
+        "Stéphanie trains killer whales.",
+        cast=["Marion Cotillard"],
+        tags=["Gritty, Grittness"],
+    )
+    assert matches(rust, "stephanie")
+    assert matches(rust, "STÉPHANIE cotillard gritty")
+    assert not matches(rust, "stephanie paris")
+    assert matches(rust, "")
+    assert not Matcher("whales", ["title", "tags"]).match(rust)
+    assert Matcher("whales", ["body"]).match(rust)
+
+
+def test_title_tags_people_outrank_the_body() -> None:
+    in_body = review(1, "Amour", "A whale, a whale, a whale appears.")
+    in_title = review(2, "The Whale")
+    in_tags = review(3, "Moby", tags=["whale"])
+    order = [hit.review.id for hit in search([in_body, in_title, in_tags], "whale")]
+    assert order == [2, 3, 1]
+    (hit,) = search([in_body], "whale")
+    assert hit.fields == ("body",)
+
+
+def test_snippet_is_short_around_the_first_hit_and_highlighted() -> None:
+    body = ("Filler words go here. " * 30) + "Then Stéphanie   loses\nher legs. " + "More. " * 60
+    rust = review(1, "Rust and Bone", body)
+    snippet = make_snippet(rust, ["stephanie", "legs"])
+    assert len(snippet.text) <= 210
+    assert snippet.text.startswith("…") and snippet.text.endswith("…")
+    highlighted = [snippet.text[start:end] for start, end in snippet.spans]
+    assert highlighted == ["Stéphanie", "legs"]
+    assert "loses her" in snippet.text  # whitespace collapsed
+
+
+def test_snippet_without_body_hit_starts_the_body() -> None:
+    (hit,) = search([review(1, "Amour", "Georges and Anne.")], "amour")
+    assert hit.snippet.text == "Georges and Anne." and hit.snippet.spans == ()
+
+
+ALPHABET = "abeEsSé É’“—ßẞśŚñ\u0301 xĳﬁ\u212aİı"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=ALPHABET, max_size=30),
+    st.text(alphabet="abesx ñéßikfj", min_size=1, max_size=4),
+)
+def test_fast_body_path_agrees_with_plain_folding(body: str, word: str) -> None:
+    """The byte key is only a shortcut: the result is what folding everything gives."""
+    words = naive_fold(word).split()
+    expected = all(w in naive_fold(body) for w in words)
+    assert (Matcher(word, ["body"]).match(review(1, "x", body)) is not None) == expected
+
+
+def test_only_known_characters_fold_to_several_ascii_letters() -> None:
+    """The pattern path relies on it (see search._latin_variants)."""
+    several = [
+        chr(code)
+        for code in range(0x80, 0x30000)
+        if not 0xD800 <= code < 0xE000
+        and len(folded := fold(chr(code))) > 1
+        and folded.isascii()
+        and folded.isalnum()
+    ]
+    assert set(several) <= {"ß", "ẞ"} | {chr(code) for code in range(0xFB00, 0xFB07)}
+    letters = [
+        code
+        for code in range(0x80, 0x30000)
+        if not 0xD800 <= code < 0xE000
+        and len(folded := fold(chr(code))) == 1
+        and folded.isascii()
+        and folded.isalnum()
+    ]
+    assert all(0xC0 <= code < 0x250 or 0x1E00 <= code < 0x1F00 for code in letters)
+
+
+def test_body_key_routes_unusual_letters_to_exact_folding() -> None:
+    assert body_key("Plain ASCII") == b"plain ascii"
+    assert body_key("Stéphanie’s “whale”") is not None
+    assert body_key("Kieślowski") is None
+
+
+def test_list_search_uses_the_same_matcher(cli: Runner) -> None:
+    assert cli("add", "Amélie", "--year", "2001", "--body", "Montmartre.").code == 0
+    assert cli("add", "Amour", "--year", "2012", "--cast", "Stéphanie").code == 0
+    listed = cli("list", "--search", "AMELIE", "--format", "ids")
+    assert listed.out == "1\n"
+    assert cli("list", "--search", "stephanie", "--format", "ids").out == "2\n"
+
+
+def test_search_cli_table_json_and_no_hits(cli: Runner, isolated_library: Any) -> None:
+    body = "Stéphanie trains killer whales at Marineland in Antibes."
+    assert cli("add", "Rust and Bone", "--year", "2012", "--body", body).code == 0
+    assert cli("add", "Whale Rider", "--year", "2002", "--body", "Paikea.").code == 0
+    table = cli("search", "whale")
+    assert table.code == 0
+    assert table.out.index("Whale Rider") < table.out.index("Rust and Bone")
+    assert "Stéphanie trains killer whales" in table.out
+    data = cli("search", "stephanie", "--format", "json")
+    (hit,) = json.loads(data.out)
+    assert hit["slug"] == "rust-and-bone-2012" and hit["fields"] == ["body"]
+    start, end = hit["highlights"][0]
+    assert hit["snippet"][start:end] == "Stéphanie"
+    before = isolated_library.read_bytes()
+    none = cli("search", "zzz")
+    assert (none.code, none.out, none.err.strip()) == (0, "", "no review matches 'zzz'")
+    assert cli("search", "zzz", "--format", "json").out.strip() == "[]"
+    bad = cli("search", "whale", "--in", "plot")
+    assert bad.code == 2 and "unknown field 'plot'" in bad.err
+    limited = cli("search", "whale", "--limit", "1")
+    assert "showing 1 of 2 matches" in limited.err
+    assert isolated_library.read_bytes() == before
+
+
+def test_search_output_is_never_markup(cli: Runner) -> None:
+    assert cli("add", "[bold red]x[/]", "--body", "evil \x1b[31mred[/] whale").code == 0
+    out = cli("search", "whale").out
+    assert "[bold red]x[/]" in out and "\x1b" not in out
+
+
+# --- speed ------------------------------------------------------------------------------
+
+WORDS = [
+    "the",
+    "a",
+    "of",
+    "and",
+    "film",
+    "scene",
+    "whale",
+    "trainer",
+    "boxer",
+    "knuckle",
+    "ocean",
+    "light",
+    "camera",
+    "cut",
+    "long",
+    "take",
+    "sound",
+    "score",
+    "music",
+    "actor",
+    "body",
+    "water",
+    "summer",
+    "north",
+    "memory",
+    "silence",
+    "tender",
+    "brutal",
+    "frame",
+]
+SPECIAL = ["Stéphanie", "Cotillard’s", "“quiet”", "—", "café", "naïve", "Amélie"]
+
+
+def corpus(count: int, words: int = 850, extended: float = 0.05) -> list[Review]:
+    """``count`` reviews of ~5 KB: mostly ASCII, with accents, curly quotes and dashes.
+
+    A share ``extended`` of them also name Kieślowski (a letter beyond Latin-1, which
+    takes the slower path).
+    """
+    chooser = random.Random(7)
+    reviews = []
+    for index in range(count):
+        special = [*SPECIAL, "Kieślowski"] if chooser.random() < extended else SPECIAL
+        body = " ".join(
+            chooser.choice(special) if chooser.random() < 0.02 else chooser.choice(WORDS)
+            for _ in range(words)
+        )
+        reviews.append(
+            review(
+                index + 1,
+                f"Film {index} {chooser.choice(WORDS)}",
+                body,
+                tags=["French", "Gritty, Grittness"],
+                director=chooser.choice(["Jacques Audiard", "Agnès Varda"]),
+                cast=["Marion Cotillard"],
+            )
+        )
+    return reviews
+
+
+def best_of(runs: int, action: Callable[[], object]) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+@pytest.mark.stress
+def test_search_speed_at_10000_reviews(request: pytest.FixtureRequest) -> None:
+    """The figure in notes/authoring.md: scanning 10,000 reviews of ~5 KB.
+
+    Run with ``pytest -m stress -s tests/test_search.py`` (or FILMREV_STRESS=1).
+    """
+    if "stress" not in str(request.config.getoption("-m")) and not os.environ.get("FILMREV_STRESS"):
+        pytest.skip("stress variant: run with `pytest -m stress` or FILMREV_STRESS=1")
+    reviews = corpus(10_000)
+    worst = corpus(10_000, extended=1.0)
+    size = sum(len(r.body) for r in reviews) / 1e6
+    figures: dict[str, float] = {}
+    for label, pool in (("", reviews), (" [every body beyond Latin-1]", worst)):
+        for query in ("zzzz", "stephanie", "kieslowski whale", "cotillard"):
+
+            def run(text: str = query, pool: list[Review] = pool) -> object:
+                return search(pool, text, FIELDS, limit=20)
+
+            figures[f"{query!r}{label}"] = best_of(3, run)
+    print(f"\n{len(reviews)} reviews, {size:.1f} MB of bodies")
+    for query, seconds in figures.items():
+        print(f"search {query}: {seconds * 1000:.0f} ms")
+    assert figures["'zzzz'"] < float(os.environ.get("FILMREV_SEARCH_BUDGET", "0.5"))
+
+
+def test_search_speed_smoke() -> None:
+    """A small always-on guard: 1,000 reviews scan well under a second."""
+    reviews = corpus(1_000)
+    assert best_of(2, lambda: search(reviews, "zzzz")) < 1.0
