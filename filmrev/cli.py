@@ -145,9 +145,15 @@ def _force_utf8() -> None:
             )
 
 
+def _library_commits() -> int:
+    """Library writes committed by this process (0 when storage was never imported)."""
+    return int(getattr(sys.modules.get("filmrev.storage"), "commits", 0))
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code; every exception is mapped here and only here."""
     command = typer.main.get_command(app)
+    commits_before = _library_commits()
     try:
         result = command.main(args=argv, prog_name="filmrev", standalone_mode=False)
     except FilmrevError as error:
@@ -163,8 +169,7 @@ def run(argv: list[str] | None = None) -> int:
         error.show()
         return error.exit_code
     except KeyboardInterrupt:
-        print("\nfilmrev: interrupted; nothing was written", file=sys.stderr)
-        return 130
+        return _interrupted(commits_before)
     except BrokenPipeError:
         # The reader went away (`filmrev list | head`): not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -175,7 +180,18 @@ def run(argv: list[str] | None = None) -> int:
             raise
         _error_line(f"internal error: {type(error).__name__}: {error} (FILMREV_DEBUG=1 shows more)")
         return 1
+    if result == 130:  # Typer turns Ctrl-C (KeyboardInterrupt) into a returned 130
+        return _interrupted(commits_before)
     return result if isinstance(result, int) else 0
+
+
+def _interrupted(commits_before: int) -> int:
+    """Say whether Ctrl-C came before or after the commit point; exit code 130."""
+    if _library_commits() > commits_before:
+        print("\nfilmrev: interrupted; the change had already been saved", file=sys.stderr)
+    else:
+        print("\nfilmrev: interrupted; nothing was written", file=sys.stderr)
+    return 130
 
 
 def utf8_argv(argv: list[str]) -> list[str]:

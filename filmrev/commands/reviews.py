@@ -18,6 +18,7 @@ from filmrev.cli import (
     usage_error,
     write_data,
 )
+from filmrev.completion import complete_person, complete_ref, complete_tag
 from filmrev.errors import Cancelled, ValidationError
 
 if TYPE_CHECKING:
@@ -39,7 +40,14 @@ RatingOption = Annotated[
 ]
 TagOption = Annotated[
     list[str] | None,
-    typer.Option("--tag", "-t", help="A tag (repeat for more).", metavar="TAG", show_default=False),
+    typer.Option(
+        "--tag",
+        "-t",
+        help="A tag (repeat for more).",
+        metavar="TAG",
+        show_default=False,
+        autocompletion=complete_tag,
+    ),
 ]
 DirectorOption = Annotated[
     str | None, typer.Option("--director", help="Director.", metavar="NAME", show_default=False)
@@ -202,9 +210,10 @@ def add(
     if body is None and body_file is None and stdin_is_tty():
         from filmrev import editor
 
-        fields, position = editor.compose_new(paths, fields, position)
-    with writing(paths) as library:
-        review = library.add(fields, rank=position)
+        review = editor.compose_new(paths, fields, position)  # saves, then drops the draft
+    else:
+        with writing(paths) as library:
+            review = library.add(fields, rank=position)
     write_data(review.slug + "\n")
 
 
@@ -218,9 +227,10 @@ class ShowFormat(str, Enum):
 
 
 def load_library(paths: LibraryPaths) -> Library:
-    from filmrev.store import Library
+    """The library for a read-only command (validated through the index: filmrev.index)."""
+    from filmrev.index import load_library as load_via_index
 
-    return Library.load(paths)
+    return load_via_index(paths)
 
 
 def find(library: Library, ref: str) -> Review:
@@ -251,7 +261,12 @@ def show(
     ctx: typer.Context,
     ref: Annotated[
         str,
-        typer.Argument(help="Id, slug, or (part of) a title.", metavar="REF", show_default=False),
+        typer.Argument(
+            help="Id, slug, or (part of) a title.",
+            metavar="REF",
+            show_default=False,
+            autocompletion=complete_ref,
+        ),
     ],
     output_format: Annotated[
         ShowFormat, typer.Option("--format", "-f", help="panel, markdown (the source) or json.")
@@ -263,8 +278,9 @@ def show(
 
     Example: filmrev show rust-and-bone-2012   (or: filmrev show 3, filmrev show 'rust bone')
     """
-    library = load_library(library_paths(ctx))
-    review = find(library, ref)
+    from filmrev.index import find_review  # reads one review's JSON, not the whole file
+
+    review = find_review(library_paths(ctx), ref)
     if plain:
         output_format = ShowFormat.markdown
     if output_format is ShowFormat.markdown:
@@ -281,7 +297,9 @@ def show(
         console = stdout_console()
         panel = review_panel(review)
         if not no_pager and sys.stdout.isatty() and stdin_is_tty():
-            with console.pager(styles=True):
+            from filmrev.editor import terminal_pager
+
+            with console.pager(pager=terminal_pager(), styles=True):
                 console.print(panel)
         else:
             console.print(panel)
@@ -334,7 +352,12 @@ def list_reviews(
     ctx: typer.Context,
     tag: Annotated[
         list[str] | None,
-        typer.Option("--tag", "-t", help="Only films with this tag (repeat: all of them)."),
+        typer.Option(
+            "--tag",
+            "-t",
+            help="Only films with this tag (repeat: all of them).",
+            autocompletion=complete_tag,
+        ),
     ] = None,
     year: Annotated[str | None, typer.Option("--year", "-y", help="Release year.")] = None,
     watched_year: Annotated[
@@ -350,7 +373,13 @@ def list_reviews(
         ),
     ] = None,
     person: Annotated[
-        str | None, typer.Option("--person", "-p", help="Director, cast or crew member.")
+        str | None,
+        typer.Option(
+            "--person",
+            "-p",
+            help="Director, cast or crew member.",
+            autocompletion=complete_person,
+        ),
     ] = None,
     sort: Annotated[
         SortKey | None,
@@ -370,12 +399,18 @@ def list_reviews(
 
     Example: filmrev list --tag French --min-rating 4 --sort watched --limit 10 --format json
     """
+    from filmrev import index  # bodies are parsed only when the output or --search needs them
     from filmrev.model import parse_rating, parse_year
     from filmrev.query import default_order, filter_reviews, sort_reviews
 
-    library = load_library(library_paths(ctx))
+    paths = library_paths(ctx)
+    needs_bodies = search is not None or output_format in (ListFormat.json, ListFormat.csv)
+    filtered = any((tag, year, watched_year, min_rating, person, sort, reverse))
+    if not needs_bodies and not filtered:
+        print_reviews(index.first_in_default_order(paths, limit), output_format)
+        return
     reviews = filter_reviews(
-        library.reviews(),
+        load_library(paths).reviews() if needs_bodies else index.load_summaries(paths),
         tags=tag or [],
         year=parse_year(year),
         min_rating=parse_rating(min_rating, "--min-rating"),
@@ -400,7 +435,12 @@ def list_reviews(
 @app.command(no_args_is_help=True)
 def edit(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Id or slug.", metavar="REF", show_default=False)],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="Id or slug.", metavar="REF", show_default=False, autocompletion=complete_ref
+        ),
+    ],
     title: Annotated[
         str | None, typer.Option("--title", help="New title (the slug stays).")
     ] = None,
@@ -409,7 +449,10 @@ def edit(
     rating: RatingOption = None,
     tag: TagOption = None,
     remove_tag: Annotated[
-        list[str] | None, typer.Option("--remove-tag", help="Remove a tag (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--remove-tag", help="Remove a tag (repeatable).", autocompletion=complete_tag
+        ),
     ] = None,
     director: DirectorOption = None,
     cast: CastOption = None,
@@ -488,7 +531,12 @@ def edit(
 @app.command(no_args_is_help=True)
 def delete(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Id or slug.", metavar="REF", show_default=False)],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="Id or slug.", metavar="REF", show_default=False, autocompletion=complete_ref
+        ),
+    ],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete a review (a backup is kept); a ranked film leaves no gap.

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from filmrev.cli import library_paths, note, stdout_console, tag_app, write_data
-from filmrev.commands.reviews import find_for_change, load_library
+from filmrev.commands.reviews import find_for_change
 
 
 @tag_app.command("add", no_args_is_help=True)
@@ -69,9 +69,10 @@ def tag_list(
 
     Example: filmrev tag list --format json
     """
+    from filmrev.index import load_summaries  # tags only: no bodies needed
     from filmrev.tagging import tag_counts
 
-    counts = tag_counts(load_library(library_paths(ctx)).reviews())
+    counts = tag_counts(load_summaries(library_paths(ctx)))
     if output_format is TagFormat.json:
         from filmrev.exporters.json_export import dumps
 
