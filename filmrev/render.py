@@ -72,36 +72,72 @@ def review_panel(review: Review) -> Panel:
     return Panel(Group(*parts), title=title, subtitle=subtitle, title_align="left", padding=(1, 2))
 
 
-def reviews_table(reviews: Sequence[Review], *, positions: Sequence[int] | None = None) -> Table:
-    """One row a review: rank (or filtered position), title, year, rating, watched, tags, slug.
+def reviews_table(
+    reviews: Sequence[Review], *, positions: Sequence[int] | None = None, width: int = 100
+) -> Table:
+    """One line a review: rank (or filtered position), id, title, year, rating, watched, tags, slug.
 
     With ``positions`` (a filtered ranking), ``#`` is the position and a ``Rank`` column keeps
-    the global rank.
+    the global rank. Columns are fitted to ``width``: tags are cut with "…" (down to 12
+    characters), and on narrow terminals Watched, then Tags, then Slug are left out (the
+    ID column is always there to copy as a REF); only the title wraps.
     """
-    table = Table(box=None, header_style="bold", pad_edge=False, expand=False)
-    table.add_column("#", justify="right", style="magenta", no_wrap=True)
-    if positions is not None:
-        table.add_column("Rank", justify="right", style="magenta", no_wrap=True)
-    table.add_column("ID", justify="right", style="dim", no_wrap=True)
-    table.add_column("Title", ratio=3)
-    table.add_column("Year", justify="right", no_wrap=True)
-    table.add_column("Rating", style="yellow", no_wrap=True)
-    table.add_column("Watched", no_wrap=True, style="dim")
-    table.add_column("Tags", style="cyan", ratio=2)
-    table.add_column("Slug", style="dim", overflow="fold")
+    rows = []
     for index, review in enumerate(reviews):
         rank = str(review.rank) if review.rank is not None else ""
         numbers = [str(positions[index]), rank] if positions is not None else [rank]
-        table.add_row(
-            *numbers,
-            str(review.id),
-            Text(clean(review.title)),
-            str(review.year or ""),
-            rating_label(review.rating),
-            review.watched or "",
-            Text(clean(", ".join(review.tags))),
-            review.slug,
+        rows.append(
+            [
+                *numbers,
+                str(review.id),
+                clean(review.title),
+                str(review.year or ""),
+                rating_label(review.rating),
+                review.watched or "",
+                clean(" · ".join(review.tags)),
+                review.slug,
+            ]
         )
+    headers = ["#", *(["Rank"] if positions is not None else []), "ID", "Title", "Year"]
+    headers += ["Rating", "Watched", "Tags", "Slug"]
+    natural = [
+        max([len(header), *(len(row[column]) for row in rows)])
+        for column, header in enumerate(headers)
+    ]
+    widths = dict(zip(headers, natural, strict=True))
+    widths["Tags"] = min(widths["Tags"], 40)
+    widths["Slug"] = min(widths["Slug"], 40)
+    gap = 2
+    optional = ["Watched", "Tags", "Slug"]
+    shown = list(headers)
+
+    def title_room() -> int:
+        others = sum(widths[h] for h in shown if h != "Title")
+        return width - others - gap * (len(shown) - 1)
+
+    wanted_title = min(widths["Title"], 20)
+    if title_room() < wanted_title:  # first give the tags less room, then leave columns out
+        widths["Tags"] = max(12, widths["Tags"] - (wanted_title - title_room()))
+    while title_room() < wanted_title and optional:
+        shown.remove(optional.pop(0))
+    table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, gap, 0, 0))
+    styles = {"#": "magenta", "Rank": "magenta", "ID": "dim", "Rating": "yellow"}
+    styles.update({"Watched": "dim", "Tags": "cyan", "Slug": "dim"})
+    for header in shown:
+        if header == "Title":
+            table.add_column(header, max_width=max(title_room(), 8), overflow="fold")
+        else:
+            table.add_column(
+                header,
+                style=styles.get(header, ""),
+                justify="right" if header in ("#", "Rank", "ID", "Year") else "left",
+                no_wrap=True,
+                overflow="ellipsis",
+                width=widths[header],
+            )
+    for row in rows:
+        cells = dict(zip(headers, row, strict=True))
+        table.add_row(*(Text(cells[header]) for header in shown))
     return table
 
 

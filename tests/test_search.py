@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import random
-import time
 import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from filmrev.model import Review
-from filmrev.search import FIELDS, Matcher, body_key, fold, make_snippet, matches, search
+from filmrev.search import Matcher, body_key, fold, make_snippet, matches, search
 
 Runner = Callable[..., Any]  # the ``cli`` fixture of conftest.py
 STAMP = "2026-01-01T00:00:00.000000Z"
@@ -165,103 +161,3 @@ def test_search_output_is_never_markup(cli: Runner) -> None:
 
 
 # --- speed ------------------------------------------------------------------------------
-
-WORDS = [
-    "the",
-    "a",
-    "of",
-    "and",
-    "film",
-    "scene",
-    "whale",
-    "trainer",
-    "boxer",
-    "knuckle",
-    "ocean",
-    "light",
-    "camera",
-    "cut",
-    "long",
-    "take",
-    "sound",
-    "score",
-    "music",
-    "actor",
-    "body",
-    "water",
-    "summer",
-    "north",
-    "memory",
-    "silence",
-    "tender",
-    "brutal",
-    "frame",
-]
-SPECIAL = ["Stéphanie", "Cotillard’s", "“quiet”", "—", "café", "naïve", "Amélie"]
-
-
-def corpus(count: int, words: int = 850, extended: float = 0.05) -> list[Review]:
-    """``count`` reviews of ~5 KB: mostly ASCII, with accents, curly quotes and dashes.
-
-    A share ``extended`` of them also name Kieślowski (a letter beyond Latin-1, which
-    takes the slower path).
-    """
-    chooser = random.Random(7)
-    reviews = []
-    for index in range(count):
-        special = [*SPECIAL, "Kieślowski"] if chooser.random() < extended else SPECIAL
-        body = " ".join(
-            chooser.choice(special) if chooser.random() < 0.02 else chooser.choice(WORDS)
-            for _ in range(words)
-        )
-        reviews.append(
-            review(
-                index + 1,
-                f"Film {index} {chooser.choice(WORDS)}",
-                body,
-                tags=["French", "Gritty, Grittness"],
-                director=chooser.choice(["Jacques Audiard", "Agnès Varda"]),
-                cast=["Marion Cotillard"],
-            )
-        )
-    return reviews
-
-
-def best_of(runs: int, action: Callable[[], object]) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-@pytest.mark.stress
-def test_search_speed_at_10000_reviews(request: pytest.FixtureRequest) -> None:
-    """The figure in notes/authoring.md: scanning 10,000 reviews of ~5 KB.
-
-    Run with ``pytest -m stress -s tests/test_search.py`` (or FILMREV_STRESS=1).
-    """
-    if "stress" not in str(request.config.getoption("-m")) and not os.environ.get("FILMREV_STRESS"):
-        pytest.skip("stress variant: run with `pytest -m stress` or FILMREV_STRESS=1")
-    reviews = corpus(10_000)
-    worst = corpus(10_000, extended=1.0)
-    size = sum(len(r.body) for r in reviews) / 1e6
-    figures: dict[str, float] = {}
-    for label, pool in (("", reviews), (" [every body beyond Latin-1]", worst)):
-        for query in ("zzzz", "stephanie", "kieslowski whale", "cotillard"):
-
-            def run(text: str = query, pool: list[Review] = pool) -> object:
-                return search(pool, text, FIELDS, limit=20)
-
-            figures[f"{query!r}{label}"] = best_of(3, run)
-    print(f"\n{len(reviews)} reviews, {size:.1f} MB of bodies")
-    for query, seconds in figures.items():
-        print(f"search {query}: {seconds * 1000:.0f} ms")
-    assert figures["'zzzz'"] < float(os.environ.get("FILMREV_SEARCH_BUDGET", "0.5"))
-
-
-def test_search_speed_smoke() -> None:
-    """A small always-on guard: 1,000 reviews scan well under a second."""
-    reviews = corpus(1_000)
-    assert best_of(2, lambda: search(reviews, "zzzz")) < 1.0

@@ -125,7 +125,8 @@ def print_ranked(
         from filmrev.render import reviews_table
 
         positions = list(range(1, len(ranked) + 1)) if filtered else None
-        stdout_console().print(reviews_table(ranked, positions=positions))
+        console = stdout_console()
+        console.print(reviews_table(ranked, positions=positions, width=console.width))
 
 
 @rank_app.callback()

@@ -344,7 +344,8 @@ def print_reviews(reviews: list[Review], output_format: ListFormat) -> None:
 
             note("no reviews")
             return
-        stdout_console().print(reviews_table(reviews))
+        console = stdout_console()
+        console.print(reviews_table(reviews, width=console.width))
 
 
 @app.command("list")
