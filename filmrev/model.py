@@ -57,25 +57,11 @@ FIELD_ORDER = (
     "updated",
 )
 
-#: Fields ``edit --clear FIELD`` may reset to empty.
-CLEARABLE = (
-    "original_title",
-    "year",
-    "rating",
-    "rank",
-    "tags",
-    "director",
-    "cast",
-    "crew",
-    "tagline",
-    "body",
-    "watched",
-    "links",
-    "viewings",
-    "sources",
-    "published",
-    "url",
-    "images",
+#: Fields ``edit --clear FIELD`` may reset to empty: all but identity, status and timestamps.
+CLEARABLE = tuple(
+    name
+    for name in FIELD_ORDER
+    if name not in ("id", "slug", "title", "status", "created", "updated")
 )
 
 
