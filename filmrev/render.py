@@ -106,7 +106,6 @@ def reviews_table(
     ]
     widths = dict(zip(headers, natural, strict=True))
     widths["Tags"] = min(widths["Tags"], 40)
-    widths["Slug"] = min(widths["Slug"], 40)
     gap = 2
     optional = ["Watched", "Tags", "Slug"]
     shown = list(headers)

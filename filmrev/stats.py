@@ -1,6 +1,6 @@
 """Numbers about a body of work: counts, words, ratings, years, decades, tags, people.
 
-``compute(reviews, year=Y)`` returns the document of ``stats --format json``; its
+``compute(reviews, year=Y, watched_year=W)`` returns the document of ``stats --format json``; its
 keys are exactly::
 
     reviews          number of reviews
@@ -13,8 +13,9 @@ keys are exactly::
     top_people       [{"name": "...", "count": 4}, ...]        at most 10 (director, cast, crew)
     longest          slug of the review with the most words, or null
 
-``year`` keeps the reviews watched that year (``watched`` or any viewing), the
-same reviews ``list --watched-year Y`` shows.
+``year`` keeps films released that year and ``watched_year`` the reviews watched
+that year (``watched`` or any viewing): the same reviews ``list --year`` and
+``list --watched-year`` show.
 
     >>> compute([])["ratings"]["4.5"]
     0
@@ -72,11 +73,11 @@ def people_counts(reviews: Iterable[Review]) -> list[tuple[str, int, list[str]]]
     return [(spelling[key], counts[key], roles[key]) for key in ordered]
 
 
-def compute(reviews: Iterable[Review], year: int | None = None) -> dict[str, Any]:
+def compute(
+    reviews: Iterable[Review], year: int | None = None, watched_year: int | None = None
+) -> dict[str, Any]:
     """The stats document (see the module docstring)."""
-    pool = list(reviews)
-    if year is not None:
-        pool = filter_reviews(pool, watched_year=year)
+    pool = filter_reviews(reviews, year=year, watched_year=watched_year)
     rated = [review.rating for review in pool if review.rating is not None]
     ratings = dict.fromkeys(HALF_STARS, 0)
     for rating in rated:

@@ -242,18 +242,18 @@ def atomic_write(
     shown = display or str(path)
     replaced = False
     directory = path.parent
+    temp_name: str | None = None
     try:
         ensure_directory(directory)
         try:
             mode = os.stat(path).st_mode & 0o7777
         except FileNotFoundError:
             mode = FILE_MODE
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=directory)
-    except OSError as error:
-        raise StorageError(
-            f"cannot write {shown}: {_reason(error)}; the file is unchanged"
-        ) from None
-    try:
+        # Ctrl-C held back until temp_name is known, so the except below can remove it.
+        with deferred_interrupt():
+            fd, temp_name = tempfile.mkstemp(
+                prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=directory
+            )
         try:
             os.fchmod(fd, mode)
             view = memoryview(data)
@@ -270,8 +270,9 @@ def atomic_write(
     except BaseException as error:
         if replaced:
             raise  # Ctrl-C held back during the replace: the new file is in place
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
+        if temp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
         if isinstance(error, OSError):
             raise StorageError(
                 f"cannot write {shown}: {_reason(error)}; the file is unchanged"

@@ -86,8 +86,10 @@ def test_figures_and_year_filter() -> None:
     assert stats["top_tags"][0] == {"tag": "French", "count": 2}
     assert stats["top_people"][0] == {"name": "Marion Cotillard", "count": 2}
     assert stats["longest"] == "film-2"
-    year = compute(reviews, year=2024)
-    assert year["reviews"] == 2 and year["by_year_watched"] == {"2024": 2}
+    watched = compute(reviews, watched_year=2024)
+    assert watched["reviews"] == 2 and watched["by_year_watched"] == {"2024": 2}
+    released = compute(reviews, year=2012)
+    assert released["reviews"] == 1 and released["by_decade"] == {"2010s": 1}
 
 
 def test_people_counts_fold_accents_and_keep_roles() -> None:
@@ -147,9 +149,11 @@ def library(cli: Runner) -> None:
 def test_stats_cli(cli: Runner, library: None) -> None:
     data = json.loads(cli("stats", "--format", "json").out)
     assert set(data) == KEYS and data["reviews"] == 3 and data["longest"] == "amour-2012"
-    year = json.loads(cli("stats", "--year", "2024", "--format", "json").out)
+    year = json.loads(cli("stats", "--watched-year", "2024", "--format", "json").out)
     assert year["reviews"] == 2
-    table = cli("stats", "--year", "2024")
+    released = json.loads(cli("stats", "--year", "2012", "--format", "json").out)
+    assert released["reviews"] == 2 and released["by_decade"] == {"2010s": 2}
+    table = cli("stats", "--watched-year", "2024")
     assert table.code == 0
     assert "Reviews" in table.out and "2 watched in 2024" in table.out
     assert "★★★★½ 4.5 █" in table.out  # a rating bar

@@ -228,7 +228,7 @@ def test_two_thousand_words_survive_a_killed_terminal(
     assert doc["slug"] == "rust-and-bone-2012"
     assert len(doc["body"].split()) == 2040 and doc["tags"] == ["French"]
     assert json.loads(cli("drafts", "list", "--format", "json").out) == []
-    stats = json.loads(cli("stats", "--year", "2024", "--format", "json").out)
+    stats = json.loads(cli("stats", "--watched-year", "2024", "--format", "json").out)
     assert (stats["reviews"], stats["words"]) == (1, 2040)
     found = json.loads(cli("search", "stephanie", "--format", "json").out)
     assert found[0]["slug"] == "rust-and-bone-2012"

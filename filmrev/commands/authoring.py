@@ -80,7 +80,8 @@ def search_results(hits: list[Hit]) -> RenderableType:
 def search(
     ctx: typer.Context,
     query: Annotated[
-        list[str], typer.Argument(help="Words that must all occur.", show_default=False)
+        list[str],
+        typer.Argument(help="Words that must all occur.", metavar="QUERY...", show_default=False),
     ],
     fields: Annotated[
         str | None,
@@ -165,7 +166,7 @@ def _bars(
     return table
 
 
-def stats_view(stats: dict[str, Any], year: int | None) -> RenderableType:
+def stats_view(stats: dict[str, Any], year: int | None, watched_year: int | None) -> RenderableType:
     """Summary lines, rating histogram (half-star bars), years, decades, top tags and people."""
     from rich.console import Group
     from rich.table import Table
@@ -176,7 +177,9 @@ def stats_view(stats: dict[str, Any], year: int | None) -> RenderableType:
     summary = Table.grid(padding=(0, 2))
     summary.add_column(style="bold")
     summary.add_column()
-    scope = f" watched in {year}" if year is not None else ""
+    scope = f" of films from {year}" if year is not None else ""
+    if watched_year is not None:
+        scope += f" watched in {watched_year}"
     summary.add_row("Reviews", f"{stats['reviews']:,}{scope}")
     summary.add_row("Words", f"{stats['words']:,}")
     average = stats["average_rating"]
@@ -205,29 +208,34 @@ def stats(
     ctx: typer.Context,
     year: Annotated[
         str | None,
+        typer.Option("--year", "-y", help="Only films released that year.", show_default=False),
+    ] = None,
+    watched_year: Annotated[
+        str | None,
         typer.Option(
-            "--year", "-y", help="Only reviews of films watched that year.", show_default=False
+            "--watched-year", help="Only films watched that year (any viewing).", show_default=False
         ),
     ] = None,
     output_format: FormatOption = TableOrJson.table,
 ) -> None:
     """Your body of work: reviews, words, ratings, years, decades, top tags and people.
 
-    --year Y counts the reviews of films watched in Y (their watched date or any
-    viewing), the same reviews `filmrev list --watched-year Y` shows.
+    As everywhere, --year is the release year; --watched-year Y counts the reviews of
+    films watched in Y (their watched date or any viewing), as `list --watched-year` does.
 
-    Example: filmrev stats --year 2024 --format json
+    Example: filmrev stats --watched-year 2024 --format json
     """
     from filmrev.commands.reviews import load_library
     from filmrev.model import parse_year
     from filmrev.stats import compute
 
-    wanted = parse_year(year)
-    figures = compute(load_library(library_paths(ctx)).reviews(), year=wanted)
+    released = parse_year(year)
+    watched = parse_year(watched_year)
+    figures = compute(load_library(library_paths(ctx)).reviews(), released, watched)
     if output_format is TableOrJson.json:
         _json(figures)
     else:
-        stdout_console().print(stats_view(figures, wanted))
+        stdout_console().print(stats_view(figures, released, watched))
 
 
 # --- people -------------------------------------------------------------------------------

@@ -627,7 +627,7 @@ def rank_check(ctx: typer.Context, output_format: DataFormatOption = DataFormat.
         by_answer = len(problems) - by_rating
         raise ChecksFailed(
             f"rank check found {len(problems)} problem{'s' if len(problems) != 1 else ''} "
-            f"({by_rating} rating, {by_answer} comparison)"
+            f"({by_rating} rank/rating, {by_answer} with a stored answer)"
         )
     note(
         f"ranking is consistent ({len(library.ranked_order())} ranked films, "

@@ -15,11 +15,13 @@ from filmrev.commands.reviews import find_for_change
 def tag_add(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="Id or slug.", metavar="REF", show_default=False)],
-    tags: Annotated[list[str], typer.Argument(help="Tags to add.", show_default=False)],
+    tags: Annotated[
+        list[str], typer.Argument(help="Tags to add.", metavar="TAG...", show_default=False)
+    ],
 ) -> None:
     """Add tags to a review (a tag may hold spaces, commas, apostrophes).
 
-    Example: filmrev tag add rust-and-bone-2012 'You’ve Touched Me in a Good Way' 'Gritty''
+    Example: filmrev tag add rust-and-bone-2012 'You’ve Touched Me in a Good Way' Gritty
     """
     from filmrev.store import writing
 
@@ -33,7 +35,8 @@ def tag_remove(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="Id or slug.", metavar="REF", show_default=False)],
     tags: Annotated[
-        list[str], typer.Argument(help="Tags to remove (any case).", show_default=False)
+        list[str],
+        typer.Argument(help="Tags to remove (any case).", metavar="TAG...", show_default=False),
     ],
 ) -> None:
     """Remove tags from a review; a tag it does not have is an error.
@@ -88,9 +91,14 @@ def tag_list(
 @tag_app.command("rename", no_args_is_help=True)
 def tag_rename(
     ctx: typer.Context,
-    old: Annotated[str, typer.Argument(help="The tag now (any case).", show_default=False)],
+    old: Annotated[
+        str, typer.Argument(help="The tag now (any case).", metavar="OLD", show_default=False)
+    ],
     new: Annotated[
-        str, typer.Argument(help="The new name; merges if it exists.", show_default=False)
+        str,
+        typer.Argument(
+            help="The new name; merges if it exists.", metavar="NEW", show_default=False
+        ),
     ],
 ) -> None:
     """Rename a tag on every review; when NEW exists already, the two merge.
