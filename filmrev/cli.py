@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 app = typer.Typer(
+    rich_markup_mode=None,
     name="filmrev",
     help=(
         "filmrev: keep your film reviews in one local library.\n\n"
@@ -37,6 +38,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 tag_app = typer.Typer(
+    rich_markup_mode=None,
     help=(
         "Add, remove, list and rename tags.\n\n"
         "Example: filmrev tag add rust-and-bone-2012 'Gritty, Grittness'"

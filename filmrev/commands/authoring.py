@@ -282,6 +282,7 @@ def people(
 # --- drafts -------------------------------------------------------------------------------
 
 drafts_app = typer.Typer(
+    rich_markup_mode=None,
     help=(
         "Texts from the editor that were not saved yet (a crash, a killed terminal, "
         "an invalid review).\n\nExample: filmrev drafts restore 1"
@@ -407,6 +408,7 @@ def drafts_discard(
 # --- template -----------------------------------------------------------------------------
 
 template_app = typer.Typer(
+    rich_markup_mode=None,
     help=(
         "The text the editor opens for a new review: front matter with comments, "
         "and a body to start from.\n\nExample: filmrev template edit"

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from filmrev.store import Library
 
 rank_app = typer.Typer(
+    rich_markup_mode=None,
     help=(
         "The all-time ranked list (ranks are always exactly 1..K).\n\n"
         "Bare `filmrev rank` means `filmrev rank list`.\n\n"
