@@ -114,12 +114,12 @@ def export(
 
     Example: filmrev export --format markdown --out ~/blog --profile jekyll --jsonld
     """
-    from filmrev.store import Library
+    from filmrev.index import load_library
 
     is_site = output_format is ExportFormat.markdown and out is not None
     if (profile is not None or jsonld) and not is_site:
         usage_error("--profile and --jsonld apply to --format markdown with --out DIR")
-    library = Library.load(library_paths(ctx))
+    library = load_library(library_paths(ctx))
     reviews = library.reviews()
     if is_site:
         from filmrev.exporters.site import export_site
