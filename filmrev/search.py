@@ -18,7 +18,8 @@ Speed: at 10,000 reviews with 5 KB bodies, folding every body would take about
 0.7 s, so bodies are matched through a byte-level key (:func:`body_key`): UTF-8,
 ASCII lowered, Latin-1 letters mapped to their base letter in one
 ``bytes.translate``. Bodies holding other letters (``ś``, Greek, combining
-marks, ligatures …) are folded exactly instead. See ``notes/authoring.md``.
+marks, ligatures …) are folded exactly instead. Figures: bench/README.md
+(``bench/search_scan.py``).
 
     >>> matcher = Matcher("stephanie whale")
     >>> matcher.words

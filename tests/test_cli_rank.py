@@ -597,7 +597,9 @@ def test_check_finds_a_planted_rating_contradiction(cli: Runner, isolated_librar
     assert result.out == (
         "#4 Holy Motors (2012) ★★★½ 3.5 is ranked above #5 Aftersun (2022) ★★★★½ 4.5\n"
     )
-    assert result.err == "filmrev: error: rank check found 1 problem (1 rank/rating, 0 with a stored answer)\n"
+    assert result.err == (
+        "filmrev: error: rank check found 1 problem (1 rank/rating, 0 with a stored answer)\n"
+    )
     problems = json.loads(cli("rank", "check", "--format", "json").out)
     assert problems == [
         {
