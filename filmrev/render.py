@@ -105,7 +105,7 @@ def reviews_table(
         for column, header in enumerate(headers)
     ]
     widths = dict(zip(headers, natural, strict=True))
-    widths["Tags"] = min(widths["Tags"], 40)
+    natural_tags = widths["Tags"] = min(widths["Tags"], 40)
     gap = 2
     optional = ["Watched", "Tags", "Slug"]
     shown = list(headers)
@@ -119,6 +119,9 @@ def reviews_table(
         widths["Tags"] = max(12, widths["Tags"] - (wanted_title - title_room()))
     while title_room() < wanted_title and optional:
         shown.remove(optional.pop(0))
+    spare = title_room() - widths["Title"]
+    if "Tags" in shown and spare > 0:  # hand back what the whole title does not need
+        widths["Tags"] = min(natural_tags, widths["Tags"] + spare)
     table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, gap, 0, 0))
     styles = {"#": "magenta", "Rank": "magenta", "ID": "dim", "Rating": "yellow"}
     styles.update({"Watched": "dim", "Tags": "cyan", "Slug": "dim"})
