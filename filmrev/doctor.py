@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from filmrev import ranking
 from filmrev.errors import FilmrevError
-from filmrev.model import SLUG_MAX, Review
+from filmrev.model import Review, unique_slug
 from filmrev.paths import LibraryPaths
 from filmrev.storage import lock_is_held, temp_files
 
@@ -99,16 +99,6 @@ def _slug_problems(reviews: list[Review]) -> dict[int, str]:
         else:
             owners[review.slug] = review.id
     return clashes
-
-
-def _suffixed(slug: str, taken: set[str]) -> str:
-    counter = 2
-    while True:
-        suffix = f"-{counter}"
-        candidate = slug[: SLUG_MAX - len(suffix)].rstrip("-") + suffix
-        if candidate not in taken:
-            return candidate
-        counter += 1
 
 
 def _unnormal(library: Library) -> tuple[list[int], list[int]]:
@@ -346,7 +336,7 @@ def _repair_library(library: Library) -> list[str]:
         review = library.get(review_id)
         if review is None:
             continue
-        new_slug = _suffixed(slug, taken)
+        new_slug = unique_slug(slug, taken)
         taken.add(new_slug)
         library.save(review.evolve(slug=new_slug), touch=False)
         done.append(f"review {review_id}: slug {slug} -> {new_slug}")

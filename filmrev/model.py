@@ -322,6 +322,11 @@ def make_slug(title: str, year: int | None, taken: Iterable[str], review_id: int
         base = f"review-{review_id}"
     if base.isdigit():
         base = f"film-{base}"[:SLUG_MAX]
+    return unique_slug(base, taken)
+
+
+def unique_slug(base: str, taken: Iterable[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``… (cut to fit 80 characters): the first not taken."""
     taken_set = set(taken) | RESERVED_SLUGS
     if base not in taken_set:
         return base

@@ -33,6 +33,7 @@ from filmrev.importers.common import (
     Progress,
     tracked,
 )
+from filmrev.importers.csvfiles import decode
 from filmrev.model import FIELD_ORDER, Review, now_utc
 
 SKIPPED_NAMES = frozenset({"index.md", "_index.md"})
@@ -137,11 +138,8 @@ def read_markdown_file(path: Path, problems: Problems) -> Incoming | None:
     except OSError as error:
         problems.add(f"{name}:1", f"cannot read: {error.strerror or error}")
         return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        problems.add(f"{name}:{line}", f"not UTF-8 text (byte 0x{raw[error.start]:02x})")
+    text = decode(raw, name, problems)
+    if text is None:
         return None
     try:
         front, body = frontmatter.split(text)
