@@ -210,7 +210,15 @@ def utf8_argv(argv: list[str]) -> list[str]:
 def main() -> None:
     """Console-script entry point."""
     _force_utf8()
-    sys.exit(run(utf8_argv(sys.argv[1:])))
+    argv = utf8_argv(sys.argv[1:])
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = os.fsencode(arg).decode("utf-8", "backslashreplace")
+            _error_line(f"argument {shown} is not valid UTF-8 text")
+            sys.exit(1)
+    sys.exit(run(argv))
 
 
 # Command modules register themselves on the apps above.

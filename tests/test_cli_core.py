@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -280,6 +283,19 @@ def test_c_locale_still_speaks_utf8(cli: Runner, isolated_library: Path) -> None
     shown = cli("show", "amelie-2001", env=env)
     assert shown.code == 0 and "Amélie (2001)" in shown.out
     assert stored(isolated_library)["amelie-2001"]["title"] == "Amélie"
+
+
+def test_undecodable_argument_is_a_clear_error(isolated_library: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "filmrev", "add", os.fsdecode(b"Bad\xff")],
+        capture_output=True,
+        check=False,
+    )
+    assert completed.returncode == 1
+    assert (
+        completed.stderr.decode() == "filmrev: error: argument Bad\\xff is not valid UTF-8 text\n"
+    )
+    assert not isolated_library.exists()
 
 
 def test_markup_and_escapes_in_user_text_show_literally(cli: Runner) -> None:
