@@ -433,6 +433,15 @@ class Library:
         return True
 
 
+def refuse_if_broken(library: Library) -> None:
+    """Refuse to write a library that breaks an invariant (``doctor --fix`` repairs it)."""
+    if library.problems:
+        raise InvariantError(
+            f"library {library.paths.display} has problems ({library.problems[0]}); "
+            "refusing to write; run `filmrev doctor --fix`"
+        )
+
+
 @contextlib.contextmanager
 def writing(paths: LibraryPaths, *, repair: bool = False) -> Iterator[Library]:
     """A locked read-modify-write: yields the library, commits on a clean exit.
@@ -445,11 +454,8 @@ def writing(paths: LibraryPaths, *, repair: bool = False) -> Iterator[Library]:
         from filmrev.index import updater  # the derived index; see filmrev.index
 
         library.after_commit.append(updater(library))
-        if library.problems and not repair:
-            raise InvariantError(
-                f"library {paths.display} has problems ({library.problems[0]}); "
-                "refusing to write; run `filmrev doctor --fix`"
-            )
+        if not repair:
+            refuse_if_broken(library)
         migrated = library.dirty  # only a schema migration makes a fresh load dirty
         yield library
         if migrated:

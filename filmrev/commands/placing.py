@@ -1,0 +1,154 @@
+"""The questions of ``rank place`` on a terminal or from piped answers (stderr only).
+
+:class:`Questions` is the ``ask`` callback :func:`filmrev.ranking.place` calls;
+:func:`confirm_placement` is the last chance to undo on a terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from filmrev.errors import Cancelled, ValidationError
+from filmrev.terminal import clean, rating_label
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from filmrev.model import Review
+    from filmrev.ranking import Placement
+    from filmrev.store import Library
+
+ANSWER_HELP = "1/a = film 1 is better · 2/b = film 2 is better · = same · u undo · q quit"
+
+
+class Questions:
+    """The ``ask`` callback of :func:`filmrev.ranking.place`: shows a question, reads an answer.
+
+    With a terminal, answers are read line by line and a wrong key asks again; without one,
+    each answer is one line of stdin, and end of input or an unknown answer cancels. Answers
+    in ``replay`` are given silently first (re-running a placement to undo its last answer).
+    """
+
+    def __init__(
+        self,
+        library: Library,
+        console: Console,
+        *,
+        interactive: bool,
+        total: int,
+        replay: Sequence[str] = (),
+    ) -> None:
+        self.library = library
+        self.console = console
+        self.interactive = interactive
+        self.total = total
+        self.replay = list(replay)
+        self.given: list[str] = []  # every answer returned, undos included
+        self.read_line = self._read_terminal if interactive else self._read_stdin
+
+    def __call__(self, candidate: int, other: int) -> str:
+        from filmrev import ranking
+
+        if self.replay:
+            answer = self.replay.pop(0)
+        else:
+            self.show(candidate, other)
+            answer = self.answer()
+        parsed = ranking.parse_answer(answer)
+        self.given.append(parsed)
+        return parsed
+
+    def kept_answers(self) -> list[str]:
+        """The answers in force: everything given, minus the ones undone."""
+        kept: list[str] = []
+        for answer in self.given:
+            if answer != "u":
+                kept.append(answer)
+            elif kept:
+                kept.pop()
+        return kept
+
+    def show(self, candidate: int, other: int) -> None:
+        from rich.text import Text
+
+        placed, compared = self.library.get(candidate), self.library.get(other)
+        assert placed is not None and compared is not None
+        heading = Text("Which is better?", style="bold")
+        heading.append(
+            f"  (question {len(self.kept_answers()) + 1} of at most {self.total})", style="dim"
+        )
+        self.console.print()
+        self.console.print(heading)
+        self.console.print(_film_lines("1", placed))
+        self.console.print(_film_lines("2", compared))
+        self.console.print(Text(ANSWER_HELP, style="dim"))
+
+    def answer(self) -> str:
+        """One valid answer: re-asked on a terminal, fatal without one."""
+        from filmrev import ranking
+
+        while True:
+            self.console.print("> ", end="")
+            line = self.read_line().rstrip("\r\n")
+            if not self.interactive:
+                self.console.print(clean(line.strip()))
+            try:
+                return ranking.parse_answer(line)
+            except ValidationError as error:
+                if not self.interactive:
+                    raise ValidationError(f"{error.message}; nothing changed") from None
+                self.console.print(clean(error.message), style="red")
+
+    def _read_terminal(self) -> str:
+        try:
+            return input()
+        except EOFError:
+            self.console.print()
+            raise Cancelled("placement quit; nothing changed") from None
+
+    def _read_stdin(self) -> str:
+        line = sys.stdin.readline()
+        if not line:
+            self.console.print()
+            raise Cancelled("no more answers on stdin (end of input); nothing changed")
+        return line
+
+
+def _film_lines(number: str, review: Review) -> RenderableType:
+    """``1  Rust and Bone (2012)  ★★★★½ 4.5  #3`` and the tagline below it."""
+    from rich.console import Group
+    from rich.text import Text
+
+    line = Text(f"  {number}  ", style="bold cyan")
+    line.append(clean(review.display_title), style="bold")
+    line.append("  ")
+    line.append(rating_label(review.rating) if review.rating is not None else "unrated")
+    if review.rank is not None:
+        line.append(f"  #{review.rank}", style="magenta")
+    if not review.tagline:
+        return line
+    tagline = Text("     ")
+    tagline.append(clean(review.tagline), style="italic")
+    return Group(line, tagline)
+
+
+def confirm_placement(console: Console, review: Review, placement: Placement) -> str:
+    """On a terminal, a last chance to undo: ``save``, ``u`` or ``q``."""
+    title = clean(review.display_title)
+    count = len(placement.order)
+    while True:
+        console.print()
+        console.print(f"{title} goes to #{placement.position} of {count}.")
+        console.print("Enter = save · u = undo the last answer · q = quit", style="dim")
+        console.print("> ", end="")
+        try:
+            reply = input().strip().lower()
+        except EOFError:
+            reply = "q"
+        if reply in ("", "y", "yes", "s"):
+            return "save"
+        if reply in ("u", "q", "n"):
+            return "q" if reply == "n" else reply
+        console.print("answer Enter, u or q", style="red")
