@@ -412,7 +412,7 @@ def test_template_edit_show_reset(cli: Runner, editor: FakeEditor, tmp_path: Pat
 
 
 def test_render_keeps_comments_and_quotes_values() -> None:
-    from filmrev.editor import DEFAULT_TEMPLATE, parse_document, render_document
+    from filmrev.editor_document import DEFAULT_TEMPLATE, parse_document, render_document
 
     text = render_document(
         DEFAULT_TEMPLATE,
