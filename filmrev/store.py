@@ -264,19 +264,20 @@ class Library:
         doc.setdefault("title", "")
         title = parse_title(doc["title"])
         year = parse_year(doc.get("year"))
-        doc.setdefault("slug", make_slug(title, year, self.slugs(), review_id))
+        taken = self.slugs()
+        doc.setdefault("slug", make_slug(title, year, taken, review_id))
         stamp = now_utc()
         doc.setdefault("created", stamp)
         doc.setdefault("updated", stamp)
         review = Review.from_doc(doc)
-        if review.slug in self.slugs():
+        if review.slug in taken:
             raise ValidationError(f"slug {review.slug!r} is already used by another review")
-        if rank is not None:
-            ranking.insert_at(self.ranked_order(), review.id, rank)  # validates the position
+        # Computed (and the position validated) before anything is stored.
+        order = None if rank is None else ranking.insert_at(self.ranked_order(), review.id, rank)
         self.allocate_id()
         self._store([review])
-        if rank is not None:
-            self.set_order(ranking.insert_at(self.ranked_order(), review.id, rank))
+        if order is not None:
+            self.set_order(order)
         return self._reviews[review.id]
 
     def insert_review(self, review: Review) -> Review:
