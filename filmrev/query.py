@@ -9,8 +9,6 @@ from filmrev.model import Review
 from filmrev.refs import fold
 from filmrev.search import matches
 
-SORT_KEYS = ("rank", "rating", "year", "title", "added", "watched")
-
 
 def filter_reviews(
     reviews: Iterable[Review],
@@ -50,16 +48,15 @@ def _watched_in(review: Review, year: int) -> bool:
     return any(date is not None and date.startswith(f"{year:04d}-") for date in dates)
 
 
-def _sort_value(review: Review, key: str) -> Any:
-    values: dict[str, Callable[[Review], Any]] = {
-        "rank": lambda r: r.rank,
-        "rating": lambda r: r.rating,
-        "year": lambda r: r.year,
-        "title": lambda r: fold(r.title),
-        "added": lambda r: r.created,
-        "watched": lambda r: r.watched,
-    }
-    return values[key](review)
+#: The value each sort key orders by (None: missing, sorted last).
+SORT_VALUES: dict[str, Callable[[Review], Any]] = {
+    "rank": lambda r: r.rank,
+    "rating": lambda r: r.rating,
+    "year": lambda r: r.year,
+    "title": lambda r: fold(r.title),
+    "added": lambda r: r.created,
+    "watched": lambda r: r.watched,
+}
 
 
 def sort_reviews(reviews: Iterable[Review], key: str, *, reverse: bool = False) -> list[Review]:
@@ -68,12 +65,13 @@ def sort_reviews(reviews: Iterable[Review], key: str, *, reverse: bool = False) 
     Missing values always go last; ``reverse`` flips the order of the others.
     Ties are broken by title, then id, so output is stable.
     """
+    value = SORT_VALUES[key]
     pool = list(reviews)
-    present = [review for review in pool if _sort_value(review, key) is not None]
-    missing = [review for review in pool if _sort_value(review, key) is None]
+    present = [review for review in pool if value(review) is not None]
+    missing = [review for review in pool if value(review) is None]
     descending = key not in ("rank", "title")
     present.sort(key=lambda r: (fold(r.title), r.id))
-    present.sort(key=lambda r: _sort_value(r, key), reverse=descending != reverse)
+    present.sort(key=value, reverse=descending != reverse)
     missing.sort(key=lambda r: (fold(r.title), r.id))
     return present + missing
 
