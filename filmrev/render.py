@@ -36,8 +36,64 @@ def _credit_lines(review: Review) -> list[Text]:
     return lines
 
 
+#: The body's reading width: a panel is at most this plus its border and padding.
+READING_WIDTH = 100
+PANEL_MARGIN = 6  # two border columns, two padding columns each side
+SHOWN_VIEWINGS = 5
+
+
+def _viewings_line(review: Review) -> Text | None:
+    """``Viewings: 2024-11-22 ★★★★ 4.0 · 2019-03-02 (rewatch)``; None when it would repeat the
+    header (a single viewing on the watched date with the review's rating)."""
+    viewings = list(review.viewings)
+    if not viewings:
+        return None
+    if len(viewings) == 1:
+        only = viewings[0]
+        if only.date == review.watched and only.rating == review.rating and not only.rewatch:
+            return None
+    line = Text("Viewings: ", style="bold")
+    for index, viewing in enumerate(viewings[:SHOWN_VIEWINGS]):
+        if index:
+            line.append(" · ", style="dim")
+        line.append(viewing.date or "undated")
+        if viewing.rating is not None:
+            line.append(f" {rating_label(viewing.rating)}", style="yellow")
+        if viewing.rewatch:
+            line.append(" (rewatch)", style="dim")
+    if len(viewings) > SHOWN_VIEWINGS:
+        line.append(f" · … {len(viewings) - SHOWN_VIEWINGS} more", style="dim")
+    return line
+
+
+def _publication_lines(review: Review) -> list[Text]:
+    """Post URL, images and (when the model has them) comments, a line each."""
+    lines: list[Text] = []
+    if review.url:
+        line = Text("Post: ", style="bold")
+        line.append(clean(review.url), style="blue underline")
+        lines.append(line)
+    if review.images:
+        line = Text("Images: ", style="bold")
+        for index, image in enumerate(review.images):
+            if index:
+                line.append(" · ", style="dim")
+            line.append(clean(image.src))
+            if image.caption:
+                line.append(f" ({clean(image.caption)})", style="italic")
+        lines.append(line)
+    comments = getattr(review, "comments", None)  # a field the WordPress import may add
+    if isinstance(comments, Sequence) and not isinstance(comments, str) and comments:
+        lines.append(Text.assemble(("Comments: ", "bold"), str(len(comments))))
+    return lines
+
+
 def review_panel(review: Review) -> Panel:
-    """The full review: title, stars, rank, tags, credits, tagline and Markdown body."""
+    """The full review: title, stars, rank, status, tags, credits, viewings, images and body.
+
+    The panel is at most :data:`READING_WIDTH` columns of text wide, so lines stay readable
+    on a wide terminal; HTML in the body (Letterboxd) is shown as Markdown.
+    """
     parts: list[RenderableType] = []
     header = Text()
     header.append(rating_label(review.rating), style="yellow")
@@ -46,6 +102,12 @@ def review_panel(review: Review) -> Panel:
         header.append(f"#{review.rank}", style="bold magenta")
     if review.watched:
         header.append(f"   watched {review.watched}", style="dim")
+    if review.status == "published":
+        header.append("   published", style="green")
+        if review.published:
+            header.append(f" {review.published}", style="green")
+    else:
+        header.append(f"   {clean(review.status)}", style="dim italic")
     parts.append(header)
     if review.original_title:
         parts.append(Text(clean(review.original_title), style="italic dim"))
@@ -61,15 +123,26 @@ def review_panel(review: Review) -> Panel:
     parts.extend(_credit_lines(review))
     for link in review.links:
         parts.append(Text(clean(link), style="blue underline"))
+    viewings = _viewings_line(review)
+    if viewings is not None:
+        parts.append(viewings)
+    parts.extend(_publication_lines(review))
     if review.body.strip():
         parts.append(Text(""))
         # Imported here: rich.markdown (markdown-it, pygments) costs ~25 ms that list/rank skip.
-        from rich.markdown import Markdown
+        from filmrev.readable import body_renderable
 
-        parts.append(Markdown(clean(review.body, multiline=True), hyperlinks=False))
+        parts.append(body_renderable(clean(review.body, multiline=True)))
     title = Text(clean(review.display_title), style="bold")
     subtitle = Text(f"{review.slug} · id {review.id}", style="dim")
-    return Panel(Group(*parts), title=title, subtitle=subtitle, title_align="left", padding=(1, 2))
+    return Panel(
+        Group(*parts),
+        title=title,
+        subtitle=subtitle,
+        title_align="left",
+        padding=(1, 2),
+        width=READING_WIDTH + PANEL_MARGIN,
+    )
 
 
 def reviews_table(

@@ -41,15 +41,17 @@ def snippet_text(snippet: Snippet) -> Text:
     """The snippet with its hits highlighted; user text is cleaned, never markup."""
     from rich.text import Text
 
+    from filmrev.readable import plain_snippet
     from filmrev.terminal import clean
 
+    plain, spans = plain_snippet(snippet.text, snippet.spans)
     text = Text(style="dim")
     position = 0
-    for start, end in snippet.spans:
-        text.append(clean(snippet.text[position:start]))
-        text.append(clean(snippet.text[start:end]), style="bold reverse")
+    for start, end in spans:
+        text.append(clean(plain[position:start]))
+        text.append(clean(plain[start:end]), style="bold reverse")
         position = end
-    text.append(clean(snippet.text[position:]))
+    text.append(clean(plain[position:]))
     return text
 
 
