@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -152,8 +153,9 @@ def reviews_table(
 
     With ``positions`` (a filtered ranking), ``#`` is the position and a ``Rank`` column keeps
     the global rank. Columns are fitted to ``width``: tags are cut with "…" (down to 12
-    characters), and on narrow terminals Watched, then Tags, then Slug are left out (the
-    ID column is always there to copy as a REF); only the title wraps.
+    characters), and on narrow terminals Watched, then Slug, then Tags are left out; only
+    the title wraps. A slug is shown whole or not at all (a cut slug cannot be copied; the
+    ID column is always there to copy as a REF).
     """
     rows = []
     for index, review in enumerate(reviews):
@@ -180,8 +182,12 @@ def reviews_table(
     widths = dict(zip(headers, natural, strict=True))
     natural_tags = widths["Tags"] = min(widths["Tags"], 40)
     gap = 2
-    optional = ["Watched", "Tags", "Slug"]
+    optional = ["Watched", "Slug", "Tags"]
     shown = list(headers)
+    for empty in ("Watched", "Tags"):  # a column with nothing in it gives its room away
+        if rows and not any(row[headers.index(empty)] for row in rows):
+            shown.remove(empty)
+            optional.remove(empty)
 
     def title_room() -> int:
         others = sum(widths[h] for h in shown if h != "Title")
@@ -224,3 +230,58 @@ def counts_table(rows: Sequence[tuple[str, int]], heading: str) -> Table:
     for name, count in rows:
         table.add_row(Text(clean(name)), str(count))
     return table
+
+
+def backups_view(rows: Sequence[Sequence[str]], width: int) -> RenderableType:
+    """Backups as ``#, Created (UTC), Reason, Reviews, Size, Name`` rows fitted to ``width``.
+
+    The name is what ``restore`` needs, so it is never cut, and a size never wraps. When
+    the whole table does not fit, Reason goes first (the name ends with it); when it still
+    does not fit, each backup becomes two lines: ``N. NAME`` (whole, on a line of its own,
+    even where the terminal must wrap it), then created, reason, reviews and size.
+    """
+    headers = ["#", "Created (UTC)", "Reason", "Reviews", "Size", "Name"]
+    natural = [max([len(h), *(len(row[i]) for row in rows)]) for i, h in enumerate(headers)]
+    gap = 2
+    for shown in (headers, [h for h in headers if h != "Reason"]):
+        needed = sum(natural[headers.index(h)] for h in shown) + gap * (len(shown) - 1)
+        if needed <= width:
+            table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, gap, 0, 0))
+            for header in shown:
+                table.add_column(
+                    header,
+                    justify="right" if header in ("#", "Reviews", "Size") else "left",
+                    style="dim" if header == "#" else "",
+                    no_wrap=True,
+                    width=natural[headers.index(header)],
+                )
+            for row in rows:
+                cells = dict(zip(headers, row, strict=True))
+                table.add_row(*(Text(clean(cells[header])) for header in shown))
+            return table
+    lines: list[RenderableType] = []
+    for number, created, reason, reviews, size, name in rows:
+        head = Text(f"{number}. ", style="dim")
+        head.append(clean(name))
+        lines.append(_Unwrapped(head))
+        pieces = [f"{created} UTC", clean(reason), f"{reviews} reviews", size]
+        packed = [pieces[0]]
+        for piece in pieces[1:]:  # break between pieces, never inside "42.7 KB"
+            if len(packed[-1]) + 3 + len(piece) <= width - 3:
+                packed[-1] += " · " + piece
+            else:
+                packed.append(piece)
+        lines.extend(Text("   " + line, style="dim") for line in packed)
+    return Group(*lines)
+
+
+class _Unwrapped:
+    """A line printed whole even past the right edge (print it with ``crop=False``): the
+    terminal wraps it, so it still copies as one line."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.text.render(console)
+        yield Segment.line()

@@ -80,7 +80,21 @@ def test_markup_in_user_text_is_never_interpreted() -> None:
 
 
 def test_table_fits_narrow_terminals() -> None:
-    rows = [review(id=n, slug=f"film-{n}", title=f"A rather long film title {n}") for n in (1, 2)]
-    for width in (40, 80):
-        text = render(reviews_table(rows), width=width)
-        assert all(len(line) <= width for line in text.splitlines())
+    rows = [
+        review(
+            id=n, slug=f"a-rather-long-film-title-{n}-2012", title=f"A rather long film title {n}"
+        )
+        for n in (1, 2)
+    ]
+    rows = [row.evolve(tags=("French", "Gritty, Grittness"), rating=4.5) for row in rows]
+    for width in (40, 60, 80):
+        text = render(reviews_table(rows, width=width), width=width)
+        lines = text.splitlines()
+        assert all(len(line) <= width for line in lines), text
+        header = lines[0].split()
+        assert header[:3] == ["#", "ID", "Title"] and "Rating" in header
+        assert "★★★★½ 4.5" in text  # the rating is never squeezed out
+        assert "A rather long" in text and "title 2" in text  # the title wraps, whole
+        if width >= 60:
+            assert "Tags" in header and "French" in text
+        assert "Slug" not in header or "a-rather-long-film-title-2-2012" in text

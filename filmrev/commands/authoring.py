@@ -148,27 +148,54 @@ def search(
 # --- stats --------------------------------------------------------------------------------
 
 
+#: The longest bar of ``stats``; narrower terminals get shorter bars, never less than this.
+BAR_WIDTH = 30
+MIN_BAR_WIDTH = 8
+
+
 def _bars(
-    counts: dict[str, int], labels: dict[str, str] | None = None, *, names: bool = False
+    counts: dict[str, int],
+    labels: dict[str, str] | None = None,
+    *,
+    names: bool = False,
+    width: int = 80,
 ) -> RenderableType:
-    """A bar a row: label, bar (longest = the top count), count."""
+    """A bar a row: label, bar (longest = the top count), count, fitted to ``width``.
+
+    The bar shrinks first (from 30 columns), then long names are cut with "…", so the
+    counts always stay on screen.
+    """
     from rich.bar import Bar
     from rich.table import Table
+    from rich.text import Text
 
+    rows = [((labels or {}).get(key, key), count) for key, count in counts.items()]
+    label_width = max((len(label) for label, _ in rows), default=0)
+    count_width = max((len(str(count)) for _, count in rows), default=1)
+    bar_width = max(MIN_BAR_WIDTH, min(BAR_WIDTH, width - label_width - count_width - 2))
+    label_width = min(label_width, max(1, width - bar_width - count_width - 2))
     table = Table.grid(padding=(0, 1))
-    table.add_column(justify="left" if names else "right", no_wrap=True)
-    table.add_column(width=30, no_wrap=True)
-    table.add_column(justify="right", no_wrap=True)
+    table.add_column(
+        justify="left" if names else "right",
+        no_wrap=True,
+        overflow="ellipsis",
+        width=label_width,
+    )
+    table.add_column(width=bar_width, no_wrap=True)
+    table.add_column(justify="right", no_wrap=True, width=count_width)
     top = max(counts.values(), default=0) or 1
-    for key, count in counts.items():
-        label = (labels or {}).get(key, key)
+    for label, count in rows:
         table.add_row(
-            label, Bar(size=top, begin=0, end=count, width=30, color="yellow"), str(count)
+            Text(label),
+            Bar(size=top, begin=0, end=count, width=bar_width, color="yellow"),
+            str(count),
         )
     return table
 
 
-def stats_view(stats: dict[str, Any], year: int | None, watched_year: int | None) -> RenderableType:
+def stats_view(
+    stats: dict[str, Any], year: int | None, watched_year: int | None, width: int = 80
+) -> RenderableType:
     """Summary lines, rating histogram (half-star bars), years, decades, top tags and people."""
     from rich.console import Group
     from rich.table import Table
@@ -193,15 +220,15 @@ def stats_view(stats: dict[str, Any], year: int | None, watched_year: int | None
         parts.extend([Text(""), Text(title, style="bold underline"), body])
 
     labels = {key: f"{stars(float(key)):<5} {key}" for key in stats["ratings"]}
-    section("Ratings", _bars(stats["ratings"], labels))
+    section("Ratings", _bars(stats["ratings"], labels, width=width))
     if stats["by_year_watched"]:
-        section("By year watched", _bars(stats["by_year_watched"]))
+        section("By year watched", _bars(stats["by_year_watched"], width=width))
     if stats["by_decade"]:
-        section("By release decade", _bars(stats["by_decade"]))
+        section("By release decade", _bars(stats["by_decade"], width=width))
     for title, key, name in (("Top tags", "top_tags", "tag"), ("Top people", "top_people", "name")):
         if stats[key]:
             rows = {clean(entry[name]): entry["count"] for entry in stats[key]}
-            section(title, _bars(rows, names=True))
+            section(title, _bars(rows, names=True, width=width))
     return Group(*parts)
 
 
@@ -237,7 +264,8 @@ def stats(
     if output_format is TableOrJson.json:
         _json(figures)
     else:
-        stdout_console().print(stats_view(figures, released, watched))
+        console = stdout_console()
+        console.print(stats_view(figures, released, watched, console.width))
 
 
 # --- people -------------------------------------------------------------------------------

@@ -45,17 +45,10 @@ def _print_backups(paths: LibraryPaths, output_format: ReportFormat) -> None:
     if not infos:
         note(f"no backups yet in {paths.backups}")
         return
-    from rich.table import Table
+    from filmrev.render import backups_view
 
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("#", justify="right", style="dim")
-    table.add_column("Created (UTC)", no_wrap=True)
-    table.add_column("Reason")
-    table.add_column("Reviews", justify="right")
-    table.add_column("Size", justify="right")
-    table.add_column("Name", no_wrap=True)
-    for number, info in enumerate(infos, start=1):
-        table.add_row(
+    rows = [
+        (
             str(number),
             info.created[:19].replace("T", " "),
             info.reason,
@@ -63,7 +56,10 @@ def _print_backups(paths: LibraryPaths, output_format: ReportFormat) -> None:
             _human_size(info.size),
             info.path.name,
         )
-    stdout_console().print(table)
+        for number, info in enumerate(infos, start=1)
+    ]
+    console = stdout_console()
+    console.print(backups_view(rows, console.width), crop=False)  # a name is never cut
     note(f"{len(infos)} backup(s) in {paths.backups}; restore one with `filmrev restore NAME`")
 
 
