@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from filmrev import frontmatter
@@ -32,15 +33,70 @@ def ranked_list(reviews: Sequence[Review]) -> str:
     )
 
 
+#: Heading level of a film in :func:`library_document` (under the ``# Reviews`` title).
+FILM_HEADING_LEVEL = 2
+
+
+def demote_headings(body: str, top: int = FILM_HEADING_LEVEL + 1) -> str:
+    """``body`` with its headings moved so the highest one is level ``top`` (at most ``######``).
+
+    The headings keep their order of levels (a body's ``##`` and ``###`` become ``###`` and
+    ``####``). ATX (``## x``) and setext (``x`` over ``===``) headings are found by the
+    Markdown parser, so a ``#`` in a code block or a paragraph is left alone; setext
+    headings become ATX ones.
+
+    >>> demote_headings("# Act one\\n\\nText.\\n\\n```\\n# not a heading\\n```\\n")
+    '### Act one\\n\\nText.\\n\\n```\\n# not a heading\\n```\\n'
+    """
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(body)
+    headings = [token for token in tokens if token.type == "heading_open" and token.map]
+    if not headings:
+        return body
+    shift = top - min(int(token.tag[1]) for token in headings)
+    if shift <= 0:
+        return body
+    lines = body.splitlines(keepends=True)
+    for token in reversed(headings):  # from the end, so earlier line numbers stay valid
+        assert token.map is not None
+        first, last = token.map
+        level = min(int(token.tag[1]) + shift, 6)
+        ending = "\n" if lines[last - 1].endswith("\n") else ""
+        original = "".join(lines[first:last])
+        atx = re.match(r"^ {0,3}(#{1,6})(?=[ \t]|$)", original)
+        if atx:
+            lines[first] = "#" * level + lines[first][atx.end() :]
+        else:  # setext: the text lines, then the === or --- line
+            text = " ".join(line.strip() for line in lines[first : last - 1])
+            lines[first:last] = ["#" * level + " " + text + ending]
+    return "".join(lines)
+
+
+def _credit_lines(review: Review) -> list[str]:
+    """``- **Director:** …``, ``- **Cast:** …`` and one line a crew role."""
+    credits: list[tuple[str, Sequence[str]]] = []
+    if review.director:
+        credits.append(("Director", [review.director]))
+    if review.cast:
+        credits.append(("Cast", review.cast))
+    credits.extend((role.capitalize(), names) for role, names in review.crew.items() if names)
+    return [f"- **{label}:** {', '.join(names)}\n" for label, names in credits]
+
+
 def library_document(reviews: Sequence[Review]) -> str:
-    """One document: the ranked list first, then every review."""
+    """One document: the ranked list first, then every review under its own heading.
+
+    Each review has its rating, rank and tags, tagline, credits and links, then its body
+    with the body's headings demoted below the film's heading.
+    """
     ordered = default_order(reviews)
     ranked = [review for review in ordered if review.rank is not None]
     parts = ["# Reviews\n"]
     if ranked:
         parts.append("\n## Ranked\n\n" + ranked_list(ranked))
     for review in ordered:
-        header = [f"\n## {review.display_title}\n"]
+        header = [f"\n{'#' * FILM_HEADING_LEVEL} {review.display_title}\n"]
         meta = [rating_label(review.rating) if review.rating is not None else ""]
         if review.rank is not None:
             meta.append(f"#{review.rank}")
@@ -51,7 +107,12 @@ def library_document(reviews: Sequence[Review]) -> str:
             header.append(f"\n{meta_line}\n")
         if review.tagline:
             header.append(f"\n*{review.tagline}*\n")
+        credits = _credit_lines(review)
+        if credits:
+            header.append("\n" + "".join(credits))
+        if review.links:
+            header.append("\nLinks: " + " · ".join(f"<{link}>" for link in review.links) + "\n")
         if review.body:
-            header.append("\n" + review.body.rstrip("\n") + "\n")
+            header.append("\n" + demote_headings(review.body).rstrip("\n") + "\n")
         parts.append("".join(header))
     return "".join(parts)
