@@ -37,35 +37,84 @@ def ranked_list(reviews: Sequence[Review]) -> str:
 FILM_HEADING_LEVEL = 2
 
 
+_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?=[ \t]|$)")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_CONTAINER = re.compile(r"^ {0,3}(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|<)")
+_INDENTED = re.compile(r"^(?: {4}|\t)")
+
+
+def heading_lines(lines: Sequence[str]) -> list[tuple[int, int, int]]:
+    """``(first, end, level)`` of each heading among ``lines``, as CommonMark reads them.
+
+    A line scan (a Markdown parser costs ~1 ms a body, seconds for a big library): ATX
+    headings and setext ones (text over ``===``/``---``), skipping fenced and indented
+    code; lines inside lists, quotes and HTML blocks are never headings here.
+    """
+    found: list[tuple[int, int, int]] = []
+    fence: str | None = None
+    paragraph: int | None = None  # first line of the paragraph being read
+    container = False  # inside a list item, quote or HTML block until a blank line
+    for number, line in enumerate(lines):
+        text = line.rstrip("\r\n")
+        if fence is not None:
+            closing = _FENCE_OPEN.match(text)
+            if (
+                closing
+                and closing.group(1)[0] == fence[0]
+                and len(closing.group(1)) >= len(fence)
+                and not text[closing.end() :].strip()
+            ):
+                fence = None
+            continue
+        opening = _FENCE_OPEN.match(text)
+        if opening and not (opening.group(1)[0] == "`" and "`" in text[opening.end() :]):
+            fence, paragraph = opening.group(1), None
+            continue
+        if not text.strip():
+            paragraph, container = None, False
+            continue
+        if paragraph is None and not container and _INDENTED.match(text):
+            continue  # indented code
+        atx = _ATX.match(text)
+        if atx and not container:
+            found.append((number, number + 1, len(atx.group(1))))
+            paragraph = None
+            continue
+        setext = _SETEXT.match(text)
+        if setext and paragraph is not None:
+            found.append((paragraph, number + 1, 1 if setext.group(1)[0] == "=" else 2))
+            paragraph = None
+            continue
+        if _CONTAINER.match(text):
+            paragraph, container = None, True
+        elif paragraph is None and not container and not setext:
+            paragraph = number
+    return found
+
+
 def demote_headings(body: str, top: int = FILM_HEADING_LEVEL + 1) -> str:
     """``body`` with its headings moved so the highest one is level ``top`` (at most ``######``).
 
     The headings keep their order of levels (a body's ``##`` and ``###`` become ``###`` and
-    ``####``). ATX (``## x``) and setext (``x`` over ``===``) headings are found by the
-    Markdown parser, so a ``#`` in a code block or a paragraph is left alone; setext
-    headings become ATX ones.
+    ``####``); setext headings (text over ``===``) become ATX ones; a ``#`` in code or in
+    a paragraph is left alone.
 
     >>> demote_headings("# Act one\\n\\nText.\\n\\n```\\n# not a heading\\n```\\n")
     '### Act one\\n\\nText.\\n\\n```\\n# not a heading\\n```\\n'
     """
-    from markdown_it import MarkdownIt
-
-    tokens = MarkdownIt("commonmark").parse(body)
-    headings = [token for token in tokens if token.type == "heading_open" and token.map]
+    lines = body.splitlines(keepends=True)
+    headings = heading_lines(lines)
     if not headings:
         return body
-    shift = top - min(int(token.tag[1]) for token in headings)
+    shift = top - min(level for _, _, level in headings)
     if shift <= 0:
         return body
-    lines = body.splitlines(keepends=True)
-    for token in reversed(headings):  # from the end, so earlier line numbers stay valid
-        assert token.map is not None
-        first, last = token.map
-        level = min(int(token.tag[1]) + shift, 6)
+    for first, last, old_level in reversed(headings):  # from the end: line numbers stay valid
+        level = min(old_level + shift, 6)
         ending = "\n" if lines[last - 1].endswith("\n") else ""
-        original = "".join(lines[first:last])
-        atx = re.match(r"^ {0,3}(#{1,6})(?=[ \t]|$)", original)
-        if atx:
+        atx = _ATX.match(lines[first])
+        if atx and last == first + 1:
             lines[first] = "#" * level + lines[first][atx.end() :]
         else:  # setext: the text lines, then the === or --- line
             text = " ".join(line.strip() for line in lines[first : last - 1])
