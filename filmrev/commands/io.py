@@ -115,16 +115,19 @@ def export(
     Example: filmrev export --format markdown --out ~/blog --profile jekyll --jsonld
     """
     from filmrev.index import load_library
+    from filmrev.progress import command_activity
 
     is_site = output_format is ExportFormat.markdown and out is not None
     if (profile is not None or jsonld) and not is_site:
         usage_error("--profile and --jsonld apply to --format markdown with --out DIR")
+    progress = command_activity(ctx, "reading the library")  # a terminal only, after 0.5 s
     library = load_library(library_paths(ctx))
     reviews = library.reviews()
     if is_site:
         from filmrev.exporters.site import export_site
 
         assert out is not None
+        progress.phase(f"exporting {_count(len(reviews), 'review')} to {out}")
         report = export_site(
             reviews,
             Path(out).expanduser(),
@@ -132,12 +135,14 @@ def export(
             jsonld=jsonld,
             force=force,
         )
+        progress.close()
         note(
             f"exported {_count(report.reviews, 'review')} to {out}: "
             f"{_count(len(report.written), 'file')} written, "
             f"{report.unchanged} unchanged, {len(report.removed)} removed"
         )
         return
+    progress.phase(f"formatting {_count(len(reviews), 'review')} as {output_format.value}")
     if output_format is ExportFormat.json:
         from filmrev.exporters.json_export import library_json
 
@@ -155,9 +160,12 @@ def export(
 
         text = library_document(reviews)
     if out is None:
+        progress.close()
         write_data(text)
         return
+    progress.phase(f"writing {out}")
     _write_file(out, text.encode("utf-8"), output_format.value)
+    progress.close()
     note(f"exported {_count(len(reviews), 'review')} to {out}")
 
 
