@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Runner
 
 
@@ -79,3 +81,19 @@ def test_no_progress_when_stderr_is_not_a_terminal(cli: Runner, tmp_path: Path) 
     result = cli("export", "--out", str(target), env={"FILMREV_PROGRESS_AFTER": "0"})
     assert result.code == 0
     assert result.err == f"exported 3 reviews to {target}\n"
+
+
+@pytest.mark.parametrize(
+    "args", [("list",), ("list", "--sort", "title"), ("stats",), ("people",), ("search", "text")]
+)
+def test_other_slow_read_commands_show_progress_on_a_terminal(
+    cli: Runner, args: tuple[str, ...]
+) -> None:
+    _library(cli)
+    cli("edit", "amour-2012", "--director", "Michael Haneke")
+    code, out, terminal = _run_with_terminal_stderr(*args)
+    assert code == 0
+    assert "reading the library" in terminal
+    assert "reading the library" not in out and out.strip()  # the result is on stdout, whole
+    if args[0] == "list":
+        assert out == cli(*args).out  # byte for byte what a pipe gets

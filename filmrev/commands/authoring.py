@@ -117,8 +117,13 @@ def search(
     text = " ".join(query)
     if not text.split():
         usage_error("give at least one word to search for")
+    from filmrev.progress import command_activity
+
+    progress = command_activity(ctx, "reading the library")  # a terminal only, after 0.5 s
     library = load_library(library_paths(ctx))
+    progress.phase(f"searching {len(library.reviews()):,} reviews")
     every = run_search(library.reviews(), text, chosen)
+    progress.close()
     hits = every[:limit]
     if output_format is TableOrJson.json:
         _json(
@@ -260,7 +265,11 @@ def stats(
 
     released = parse_year(year)
     watched = parse_year(watched_year)
+    from filmrev.progress import command_activity
+
+    progress = command_activity(ctx, "reading the library")  # a terminal only, after 0.5 s
     figures = compute(load_library(library_paths(ctx)).reviews(), released, watched)
+    progress.close()
     if output_format is TableOrJson.json:
         _json(figures)
     else:
@@ -286,9 +295,12 @@ def people(
     Example: filmrev people --limit 10   (then: filmrev list --person 'Marion Cotillard')
     """
     from filmrev.commands.reviews import load_library
+    from filmrev.progress import command_activity
     from filmrev.stats import people_counts
 
+    progress = command_activity(ctx, "reading the library")  # a terminal only, after 0.5 s
     rows = people_counts(load_library(library_paths(ctx)).reviews())[:limit]
+    progress.close()
     if output_format is TableOrJson.json:
         _json([{"name": name, "reviews": n, "roles": roles} for name, n, roles in rows])
         return

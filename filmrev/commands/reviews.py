@@ -24,6 +24,7 @@ from filmrev.errors import Cancelled, ValidationError
 if TYPE_CHECKING:
     from filmrev.model import Review
     from filmrev.paths import LibraryPaths
+    from filmrev.progress import Activity
     from filmrev.store import Library
 
 # --- options shared by add and edit ----------------------------------------------
@@ -324,8 +325,25 @@ class SortKey(str, Enum):
     watched = "watched"
 
 
-def print_reviews(reviews: list[Review], output_format: ListFormat) -> None:
-    """Reviews as a table (stdout console) or a data format (byte-exact)."""
+def print_reviews(
+    reviews: list[Review], output_format: ListFormat, progress: Activity | None = None
+) -> None:
+    """Reviews as a table (stdout console) or a data format (byte-exact).
+
+    ``progress`` (a terminal's progress line) is closed before anything is printed.
+    """
+    if progress is not None and output_format is ListFormat.table and reviews:
+        progress.phase(f"laying out {len(reviews):,} reviews")
+        from filmrev.render import reviews_table
+
+        console = stdout_console()
+        with console.capture() as captured:  # rendering 5,000 rows takes seconds
+            console.print(reviews_table(reviews, width=console.width))
+        progress.close()
+        write_data(captured.get())
+        return
+    if progress is not None:
+        progress.close()
     if output_format is ListFormat.json:
         from filmrev.exporters.json_export import reviews_json
 
@@ -402,13 +420,15 @@ def list_reviews(
     """
     from filmrev import index  # bodies are parsed only when the output or --search needs them
     from filmrev.model import parse_rating, parse_year
+    from filmrev.progress import command_activity
     from filmrev.query import default_order, filter_reviews, sort_reviews
 
     paths = library_paths(ctx)
+    progress = command_activity(ctx, "reading the library")  # a terminal only, after 0.5 s
     needs_bodies = search is not None or output_format in (ListFormat.json, ListFormat.csv)
     filtered = any((tag, year, watched_year, min_rating, person, sort, reverse))
     if not needs_bodies and not filtered:
-        print_reviews(index.first_in_default_order(paths, limit), output_format)
+        print_reviews(index.first_in_default_order(paths, limit), output_format, progress)
         return
     reviews = filter_reviews(
         load_library(paths).reviews() if needs_bodies else index.load_summaries(paths),
@@ -427,7 +447,7 @@ def list_reviews(
         ordered = sort_reviews(reviews, sort.value, reverse=reverse)
     if limit is not None:
         ordered = ordered[:limit]
-    print_reviews(ordered, output_format)
+    print_reviews(ordered, output_format, progress)
 
 
 # --- edit -------------------------------------------------------------------------
