@@ -129,11 +129,13 @@ def review_panel(review: Review) -> Panel:
         parts.append(viewings)
     parts.extend(_publication_lines(review))
     if review.body.strip():
-        parts.append(Text(""))
         # Imported here: rich.markdown (markdown-it, pygments) costs ~25 ms that list/rank skip.
         from filmrev.readable import body_renderable
 
-        parts.append(body_renderable(clean(review.body, multiline=True)))
+        body = body_renderable(clean(review.body, multiline=True))
+        if not (body.parsed and body.parsed[0].type == "blockquote_open"):
+            parts.append(Text(""))  # Rich already puts a blank line before a leading quote
+        parts.append(body)
     title = Text(clean(review.display_title), style="bold")
     subtitle = Text(f"{review.slug} · id {review.id}", style="dim")
     return Panel(

@@ -150,3 +150,9 @@ def test_search_prints_snippets_as_plain_text(cli: Runner) -> None:
         assert raw not in result.out
     data = json.loads(cli("search", "orcas", "--format", "json").out)
     assert "*orcas*" in data[0]["snippet"]  # data formats stay byte-exact
+
+
+def test_a_body_that_opens_with_a_quote_has_one_blank_line_above_it() -> None:
+    lines = render(review_panel(review(body="> Who are we then?\n\nText.")), 60).splitlines()
+    quote = next(index for index, line in enumerate(lines) if "Who are we then?" in line)
+    assert lines[quote - 1].strip("│ ") == "" and lines[quote - 2].strip("│ ") == "–   draft"
