@@ -373,6 +373,7 @@ def _edit_accept(
 
     def accept(text: str) -> Review:
         from filmrev.errors import NotFoundError
+        from filmrev.model import WINDOWS_DEVICE_NAMES
         from filmrev.store import writing
 
         fields, position = parse_document(text, slug_allowed=True)
@@ -413,6 +414,10 @@ def _edit_accept(
                             f"{current.slug} was changed by someone else while you edited it "
                             f"({', '.join(clashes)} changed meanwhile, updated "
                             f"{current.updated}); not overwriting it"
+                        )
+                    if "slug" in changed and wanted["slug"] in WINDOWS_DEVICE_NAMES:
+                        raise Invalid(
+                            [f"slug {wanted['slug']!r} is reserved (a Windows device name)"]
                         )
                     candidate = current.evolve(**{key: wanted[key] for key in changed})
                     rank_changed = rank_changed and position != current.rank

@@ -137,6 +137,11 @@ def export(
             f"{_count(len(report.written), 'file')} written, "
             f"{report.unchanged} unchanged, {len(report.removed)} removed"
         )
+        if report.kept:
+            note(
+                f"left in place (edited since filmrev wrote them, or not filmrev's): "
+                f"{', '.join(report.kept[:10])}{' …' if len(report.kept) > 10 else ''}"
+            )
         return
     if output_format is ExportFormat.json:
         from filmrev.exporters.json_export import library_json

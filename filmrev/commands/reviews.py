@@ -508,6 +508,10 @@ def edit(
         if title is not None:
             doc["title"] = parse_title(title)
         if slug is not None:
+            from filmrev.model import WINDOWS_DEVICE_NAMES
+
+            if slug in WINDOWS_DEVICE_NAMES and slug != review.slug:
+                raise ValidationError(f"slug {slug!r} is reserved (a Windows device name)")
             doc["slug"] = slug
         if tag:
             doc["tags"] = [*doc["tags"], *tag]
