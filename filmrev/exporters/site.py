@@ -21,10 +21,15 @@ front-matter field ``jsonld`` (Hugo: ``params.jsonld``), ready for a
 ``DIR/.filmrev-manifest.json`` records, for every file filmrev wrote, the SHA-256
 of its content and a fingerprint of what it was made from. A re-export renders
 and rewrites only files whose review changed, removes files it wrote for reviews
-that are gone, and never overwrites or deletes a file it did not write, or one
-edited since, unless ``force``: it stops before writing anything and names them.
-Files are written atomically, never through a symbolic link, and always inside
-DIR: names come from slugs alone (ASCII, ≤ 200 bytes, unique).
+that are gone, and never overwrites a file it did not write, or one edited
+since, unless ``force``: it stops before writing anything and names them. It never
+deletes one, ``force`` or not: a file is removed only when its name is one filmrev
+writes, its content is a filmrev file and its hash is the one recorded (a planted or
+copied manifest proves nothing alone). Files are written atomically, through
+directory descriptors opened with ``O_NOFOLLOW`` (:mod:`filmrev.exporters.outdir`),
+so never through a symbolic link and always inside DIR, even when a directory is
+swapped for a link mid-export: names come from slugs alone (ASCII, ≤ 200 bytes,
+unique, never ``index`` or a Windows device name).
 """
 
 from __future__ import annotations
