@@ -487,6 +487,8 @@ def restore(
             f"draft {draft.id} is not valid ({'; '.join(invalid.errors)}); "
             f"fix it with `filmrev drafts restore {draft.id}`"
         ) from None
+    except Cancelled as error:
+        raise Cancelled(f"{error.message}; {drafts.kept_note(draft)}") from None
     _finish(draft)
     return review
 

@@ -39,10 +39,10 @@ def _read_only(path: Path) -> bool:
 
 def read_only_reason(paths: LibraryPaths) -> str | None:
     """Why the library cannot be written (file or folder read-only), or None."""
-    if paths.file.exists() and _read_only(paths.file):
-        return "the file is read-only"
-    if _read_only(paths.file.parent):
-        return f"its folder {paths.file.parent} is read-only"
+    for path, what in ((paths.file, "the file"), (paths.file.parent, "its folder")):
+        if path.exists() and _read_only(path):
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+            return f"{what} has mode {mode:04o}, without write permission"
     return None
 
 
