@@ -164,17 +164,22 @@ def backup_before_body_loss(library: Any, review: Any, reason: str) -> Path | No
     """Back up before a change that empties or deletes the text of ``review``; say so.
 
     ``library`` is the open :class:`filmrev.store.Library` (so the file opens) and
-    ``review`` the review as it is now. The message says how to get the text back.
+    ``review`` the review as it is now. The message, printed once the change is
+    committed, says how to get the text back.
     """
     if not library.exists:
         return None
     path = make_backup(library.paths, reason, checked=True)
-    print(
+    message = (
         f"filmrev: {clean_name(review.slug)} as it was before this change is kept in backup "
         f"{path.name}; get it back with `filmrev restore {path.name}` "
-        "(the whole library as it was just before)",
-        file=sys.stderr,
+        "(the whole library as it was just before)"
     )
+
+    def tell(library: Any) -> None:  # only once the change is saved: else nothing was lost
+        print(message, file=sys.stderr)
+
+    library.after_commit.append(tell)
     return path
 
 
