@@ -96,10 +96,11 @@ class OutputDirectory:
         self._directories[relative] = fd
         return fd
 
-    def write(self, relative: str, data: bytes, mode: int) -> None:
+    def write(self, relative: str, data: bytes, mode: int, *, durable: bool = False) -> None:
         """Replace ``relative`` atomically (temp file, then rename), never through a link.
 
-        An existing regular file keeps its mode; a new one gets ``mode``.
+        An existing regular file keeps its mode; a new one gets ``mode``. ``durable``
+        fsyncs the file before the rename (the manifest; review files are synced at once).
         """
         parent, _, name = relative.rpartition("/")
         fd = self.directory(parent, create=True)
@@ -127,6 +128,8 @@ class OutputDirectory:
                 while view:
                     view = view[os.write(out, view) :]
                 os.fchmod(out, mode)
+                if durable:
+                    os.fsync(out)
             finally:
                 os.close(out)
             # rename(2) replaces a link at ``name`` itself, never the file it points to.

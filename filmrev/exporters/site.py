@@ -519,7 +519,10 @@ def export_site(
                 "files": dict(sorted(new_manifest.items())),
             }
             directory.write(
-                MANIFEST, orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n", mode
+                MANIFEST,
+                orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n",
+                mode,
+                durable=True,
             )
             directory.sync()
     return report
