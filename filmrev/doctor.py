@@ -268,14 +268,18 @@ def diagnose(paths: LibraryPaths) -> Report:
 
 
 def _unreadable_hint(paths: LibraryPaths, message: str) -> str:
-    from filmrev.backups import list_backups
+    from filmrev.backups import list_backups, newest_that_opens
 
     try:
         backups = list_backups(paths)
     except FilmrevError:
         backups = []
-    if backups:
-        hint = f"restore a backup: `filmrev restore {backups[-1].name}` (newest)"
+    good = newest_that_opens(paths, backups) if backups else None
+    if good is not None:
+        newest = "newest" if good == backups[-1] else "the newest that opens"
+        hint = f"restore a backup: `filmrev restore {good.name}` ({newest})"
+    elif backups:
+        hint = f"none of the {len(backups)} backups opens either; fix it by hand"
     else:
         hint = "no backups to restore; fix it by hand"
     return f"{message}; doctor will not write it; {hint}"

@@ -48,6 +48,10 @@ class Draft:
     base_updated: str | None = None
     pristine: str | None = None
     created: str | None = None
+    #: ``edit`` drafts: the text as the editor first opened it (to compute what the user
+    #: changed) and the ``created`` stamp of the review (to recognise that very film).
+    base_text: str | None = None
+    base_created: str | None = None
 
     @property
     def meta_path(self) -> Path:
@@ -94,6 +98,8 @@ class Draft:
             "base_updated": self.base_updated,
             "pristine": self.pristine,
             "created": self.created,
+            "base_text": self.base_text,
+            "base_created": self.base_created,
         }
 
 
@@ -136,8 +142,12 @@ def create(
     *,
     review_id: int | None = None,
     base_updated: str | None = None,
+    base_created: str | None = None,
 ) -> Draft:
-    """A new draft holding ``text``, with the next free number."""
+    """A new draft holding ``text``, with the next free number.
+
+    An ``edit`` draft also keeps ``text`` as its base: saving applies only what differs.
+    """
     if kind not in KINDS:
         raise ValueError(kind)
     directory = _ensure_dir(paths)
@@ -163,6 +173,8 @@ def create(
         base_updated=base_updated,
         pristine=digest(text),
         created=created,
+        base_text=text if kind == "edit" else None,
+        base_created=base_created,
     )
     with os.fdopen(fd, "wb") as handle:
         handle.write(orjson.dumps(draft.to_doc()))
@@ -190,6 +202,8 @@ def _from_meta(meta_path: Path) -> Draft | None:
         base_updated=doc.get("base_updated") if isinstance(doc.get("base_updated"), str) else None,
         pristine=doc.get("pristine") if isinstance(doc.get("pristine"), str) else None,
         created=doc.get("created") if isinstance(doc.get("created"), str) else None,
+        base_text=doc.get("base_text") if isinstance(doc.get("base_text"), str) else None,
+        base_created=doc.get("base_created") if isinstance(doc.get("base_created"), str) else None,
     )
 
 

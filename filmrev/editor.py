@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -272,7 +273,7 @@ def _run_draft(paths: LibraryPaths, draft: Draft, *, saved_as_is: bool, force: b
         accept = _add_accept(paths)
     else:
         assert draft.review_id is not None and draft.base_updated is not None
-        accept = _edit_accept(paths, draft.review_id, draft.base_updated, force=force)
+        accept = _edit_accept(paths, draft.review_id, draft.base_updated, force=force, draft=draft)
     review = edit_until_valid(
         draft.path,
         draft.read_text,
@@ -316,40 +317,121 @@ def edit_document(review: Review) -> str:
     )
 
 
+def _apply_document(current: Review, fields: Mapping[str, Any]) -> Review:
+    """``current`` with every editable field as the document gives it (rank aside)."""
+    from filmrev.model import CLEARABLE, empty_value
+
+    doc = current.to_doc()
+    for key in CLEARABLE:
+        if key != "rank":
+            doc[key] = fields.get(key, empty_value(key))
+    doc["title"] = fields["title"]
+    doc["slug"] = fields.get("slug") or current.slug
+    doc["status"] = fields.get("status")
+    return current.evolve(**doc)
+
+
+#: Fields an edit never sets from the document.
+_NOT_EDITED = ("id", "rank", "created", "updated")
+_OPENED_ON = re.compile(r"^# Editing (\S+) \(id (\d+)\)", re.MULTILINE)
+
+
+def _check_same_film(current: Review, draft: Draft | None, fields: Mapping[str, Any]) -> None:
+    """Refuse (even with ``force``) when the id now belongs to another film than the draft's.
+
+    Ids are never reused, but a draft can outlive a restore from an older backup.
+    """
+    if draft is None:
+        return
+    if draft.base_created is not None:
+        same = current.created == draft.base_created
+    else:  # a draft from before filmrev kept the review's ``created``
+        opened = _OPENED_ON.search(draft.base_text or draft.read_text())
+        expected = opened.group(1) if opened else fields.get("slug")
+        same = expected in (None, current.slug)
+    if not same:
+        raise Cancelled(
+            f"review {current.id} is now {current.slug}, not the film this draft was "
+            "opened on; not saving it there"
+        )
+
+
 def _edit_accept(
-    paths: LibraryPaths, review_id: int, base_updated: str, *, force: bool
+    paths: LibraryPaths,
+    review_id: int,
+    base_updated: str,
+    *,
+    force: bool,
+    draft: Draft | None = None,
 ) -> Callable[[str], Review]:
+    """Save an edited document: only the fields the user changed, re-read under the lock.
+
+    The draft's base (the text as opened) against the saved text gives what the user
+    changed; a field also changed by someone else meanwhile refuses (``force`` wins).
+    """
+    base_text = draft.base_text if draft is not None else None
+
     def accept(text: str) -> Review:
         from filmrev.errors import NotFoundError
-        from filmrev.model import CLEARABLE, empty_value
+        from filmrev.model import WINDOWS_DEVICE_NAMES
         from filmrev.store import writing
 
         fields, position = parse_document(text, slug_allowed=True)
+        base: tuple[dict[str, Any], int | None] | None = None
+        if base_text is not None:
+            with contextlib.suppress(Invalid):
+                base = parse_document(base_text, slug_allowed=True)
         try:
             with writing(paths) as library:
                 current = library.get(review_id)
                 if current is None:
                     raise NotFoundError(f"review {review_id} was deleted while you edited it")
-                if current.updated != base_updated and not force:
-                    raise Cancelled(
-                        f"{current.slug} was changed by someone else while you edited it "
-                        f"(updated {current.updated}); not overwriting it"
-                    )
-                doc = current.to_doc()
-                for key in CLEARABLE:
-                    if key != "rank":
-                        doc[key] = fields.get(key, empty_value(key))
-                doc["title"] = fields["title"]
-                doc["slug"] = fields.get("slug") or current.slug
-                doc["status"] = fields.get("status")
-                candidate = current.evolve(**doc)
-                if candidate == current and position == current.rank:
+                _check_same_film(current, draft, fields)
+                if base is None:  # an old draft without its base: all or nothing
+                    if current.updated != base_updated and not force:
+                        raise Cancelled(
+                            f"{current.slug} was changed by someone else while you edited it "
+                            f"(updated {current.updated}); not overwriting it"
+                        )
+                    candidate = _apply_document(current, fields)
+                    rank_changed = position != current.rank
+                else:
+                    base_fields, base_position = base
+                    opened = _apply_document(current, base_fields).to_doc()
+                    wanted = _apply_document(current, fields).to_doc()
+                    now = current.to_doc()
+                    changed = [
+                        key
+                        for key in wanted
+                        if key not in _NOT_EDITED and wanted[key] != opened[key]
+                    ]
+                    clashes = [key for key in changed if now[key] not in (opened[key], wanted[key])]
+                    rank_changed = position != base_position
+                    if rank_changed and current.rank not in (base_position, position):
+                        clashes.append("rank")
+                    if clashes and not force:
+                        raise Cancelled(
+                            f"{current.slug} was changed by someone else while you edited it "
+                            f"({', '.join(clashes)} changed meanwhile, updated "
+                            f"{current.updated}); not overwriting it"
+                        )
+                    if "slug" in changed and wanted["slug"] in WINDOWS_DEVICE_NAMES:
+                        raise Invalid(
+                            [f"slug {wanted['slug']!r} is reserved (a Windows device name)"]
+                        )
+                    candidate = current.evolve(**{key: wanted[key] for key in changed})
+                    rank_changed = rank_changed and position != current.rank
+                if candidate == current and not rank_changed:
                     from filmrev.cli import note
 
                     note(f"nothing changed in {current.slug}")
                     return current
-                saved = library.save(candidate)
-                if position != current.rank:
+                if current.body.strip() and not candidate.body.strip():
+                    from filmrev.backups import backup_before_body_loss
+
+                    backup_before_body_loss(library, current, "before-clear-body")
+                saved = library.save(candidate) if candidate != current else current
+                if rank_changed:
                     library.set_rank(review_id, position)
                     saved = library.get(review_id) or saved
                 return saved
@@ -372,6 +454,7 @@ def edit_existing(paths: LibraryPaths, ref: str) -> None:
         edit_document(review),
         review_id=review.id,
         base_updated=review.updated,
+        base_created=review.created,
     )
     _run_draft(paths, draft, saved_as_is=False, force=False)
 
@@ -395,7 +478,7 @@ def restore(
         accept = _add_accept(paths)
     else:
         assert draft.review_id is not None and draft.base_updated is not None
-        accept = _edit_accept(paths, draft.review_id, draft.base_updated, force=force)
+        accept = _edit_accept(paths, draft.review_id, draft.base_updated, force=force, draft=draft)
     try:
         review = accept(text)
     except Invalid as invalid:
@@ -404,6 +487,8 @@ def restore(
             f"draft {draft.id} is not valid ({'; '.join(invalid.errors)}); "
             f"fix it with `filmrev drafts restore {draft.id}`"
         ) from None
+    except Cancelled as error:
+        raise Cancelled(f"{error.message}; {drafts.kept_note(draft)}") from None
     _finish(draft)
     return review
 

@@ -26,6 +26,11 @@ MIN_YEAR = 1870
 TITLE_MAX = 300
 SLUG_MAX = 80
 RESERVED_SLUGS = frozenset({"index"})
+#: File names Windows (and SMB shares) cannot open, with any extension: never made as a
+#: slug, never used as an export file name. Stored slugs that are one still open.
+WINDOWS_DEVICE_NAMES = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)}
+)
 STATUSES = ("draft", "published")
 SOURCE_KEYS = ("letterboxd", "imdb", "tmdb")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -327,7 +332,7 @@ def make_slug(title: str, year: int | None, taken: Iterable[str], review_id: int
 
 def unique_slug(base: str, taken: Iterable[str]) -> str:
     """``base``, or ``base-2``, ``base-3``… (cut to fit 80 characters): the first not taken."""
-    taken_set = set(taken) | RESERVED_SLUGS
+    taken_set = set(taken) | RESERVED_SLUGS | WINDOWS_DEVICE_NAMES
     if base not in taken_set:
         return base
     counter = 2

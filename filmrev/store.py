@@ -407,7 +407,7 @@ class Library:
         if self.exists:
             from filmrev.backups import make_backup
 
-            make_backup(self.paths, reason)
+            make_backup(self.paths, reason, checked=True)  # it opened: it is loaded
 
     def mark_dirty(self) -> None:
         """Force a write at commit (e.g. a repair that changed nothing TinyDB tracks)."""
@@ -449,7 +449,11 @@ def writing(paths: LibraryPaths, *, repair: bool = False) -> Iterator[Library]:
 
     An exception (or Ctrl-C) inside the block discards every change. A library
     that breaks an invariant refuses writes unless ``repair`` (``doctor --fix``).
+    A read-only library (file or folder) refuses before anything is touched.
     """
+    from filmrev.readonly import refuse_if_read_only
+
+    refuse_if_read_only(paths)
     with exclusive_lock(paths.lock, paths.display):
         library = Library.load(paths, exact=True)
         from filmrev.index import updater  # the derived index; see filmrev.index

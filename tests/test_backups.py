@@ -147,9 +147,11 @@ def test_restore_latest_and_by_path_even_over_a_corrupt_library(
     assert _backups(isolated_library)[-1].read_bytes() == good[:100]
     assert cli("add", "Amélie").code == 0
     current = isolated_library.read_bytes()
-    refused = cli("restore", "latest", "--yes")  # the newest backup is that truncated file
+    # The only backup in the folder is that truncated file: `latest` means the newest
+    # backup that opens, and there is none.
+    refused = cli("restore", "latest", "--yes")
     assert refused.code == 1
-    assert "not restoring: backup " in refused.err and "is cut short" in refused.err
+    assert "none of the 1 backups in " in refused.err and "opens as a library" in refused.err
     assert isolated_library.read_bytes() == current
 
 

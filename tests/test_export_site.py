@@ -134,9 +134,15 @@ def test_a_file_edited_since_export_is_neither_overwritten_nor_deleted(
     assert still.code == 1  # a deleted review's file is not removed once edited
     assert "amour-2012.md" in still.err
     assert edited.exists()
+    # --force never deletes a file that is no longer what filmrev wrote (issue 18): it
+    # stops tracking it and leaves it in place.
     forced = cli("export", "-f", "markdown", "-o", str(site), "--force")
     assert forced.code == 0, forced.err
-    assert not edited.exists()
+    assert "left in place (edited since filmrev wrote them, or not filmrev's): amour-2012.md" in (
+        forced.err
+    )
+    assert edited.read_text(encoding="utf-8").endswith("A note I added.\n")
+    assert cli("export", "-f", "markdown", "-o", str(site)).code == 0  # no longer blocks
 
 
 def test_jekyll_profile(cli: Runner, sample: None, tmp_path: Path) -> None:

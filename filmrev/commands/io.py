@@ -141,6 +141,11 @@ def export(
             f"{_count(len(report.written), 'file')} written, "
             f"{report.unchanged} unchanged, {len(report.removed)} removed"
         )
+        if report.kept:
+            note(
+                f"left in place (edited since filmrev wrote them, or not filmrev's): "
+                f"{', '.join(report.kept[:10])}{' …' if len(report.kept) > 10 else ''}"
+            )
         return
     progress.phase(f"formatting {_count(len(reviews), 'review')} as {output_format.value}")
     if output_format is ExportFormat.json:

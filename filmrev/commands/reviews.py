@@ -528,6 +528,10 @@ def edit(
         if title is not None:
             doc["title"] = parse_title(title)
         if slug is not None:
+            from filmrev.model import WINDOWS_DEVICE_NAMES
+
+            if slug in WINDOWS_DEVICE_NAMES and slug != review.slug:
+                raise ValidationError(f"slug {slug!r} is reserved (a Windows device name)")
             doc["slug"] = slug
         if tag:
             doc["tags"] = [*doc["tags"], *tag]
@@ -541,6 +545,10 @@ def edit(
         if crew:
             doc["crew"] = merge_crew(parse_crew(doc["crew"]), crew_pairs(crew))
         doc["rank"] = review.rank
+        if review.body.strip() and not str(doc["body"] or "").strip():  # emptied: keep a way back
+            from filmrev.backups import backup_before_body_loss
+
+            backup_before_body_loss(library, review, "before-clear-body")
         library.save(review.evolve(**doc))
         if position_given:
             library.set_rank(review.id, position)
@@ -577,6 +585,8 @@ def delete(
                 raise Cancelled(f"not deleting {review.slug}: no terminal to confirm; pass --yes")
             if not confirm(f"Delete {review.display_title} ({review.slug})?"):
                 raise Cancelled(f"kept {review.slug}; nothing changed")
-        library.backup_before("delete")
+        from filmrev.backups import backup_before_body_loss
+
+        backup_before_body_loss(library, review, "delete")
         library.delete(review.id)
     note(f"deleted {review.slug}")

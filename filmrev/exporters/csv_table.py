@@ -1,7 +1,8 @@
 """The one CSV writer: a flat table of reviews, lists and mappings as JSON.
 
 ``neutralise`` prefixes cells that a spreadsheet would run as a formula
-(starting with ``= + - @``, tab or CR) with a ``'`` (OWASP's advice); the
+(starting with ``= + - @``, tab or CR, or their full-width forms ``＝ ＋ － ＠``,
+also after leading spaces or line breaks) with a ``'`` (OWASP's advice); the
 ``export --format csv`` file uses it, ``list --format csv`` stays exact.
 """
 
@@ -16,7 +17,9 @@ import orjson
 
 from filmrev.model import FIELD_ORDER, Review
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: Skipped before looking at the first character: some spreadsheets skip them too.
+LEADING_BLANKS = " \t\r\n\v\f\u00a0\u2007\u202f\u3000\ufeff"
 
 
 def _cell(value: Any) -> str:
@@ -31,7 +34,10 @@ def _cell(value: Any) -> str:
 
 def neutralise(cell: str) -> str:
     """``=1+1`` → ``'=1+1``: a spreadsheet shows it instead of computing it."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    starts = cell.startswith(FORMULA_STARTS) or cell.lstrip(LEADING_BLANKS).startswith(
+        FORMULA_STARTS
+    )
+    return "'" + cell if starts else cell
 
 
 def reviews_csv(reviews: Iterable[Review], *, neutralise_formulas: bool = False) -> str:

@@ -21,20 +21,23 @@ front-matter field ``jsonld`` (Hugo: ``params.jsonld``), ready for a
 ``DIR/.filmrev-manifest.json`` records, for every file filmrev wrote, the SHA-256
 of its content and a fingerprint of what it was made from. A re-export renders
 and rewrites only files whose review changed, removes files it wrote for reviews
-that are gone, and never overwrites or deletes a file it did not write, or one
-edited since, unless ``force``: it stops before writing anything and names them.
-Files are written atomically, never through a symbolic link, and always inside
-DIR: names come from slugs alone (ASCII, ≤ 200 bytes, unique).
+that are gone, and never overwrites a file it did not write, or one edited
+since, unless ``force``: it stops before writing anything and names them. It never
+deletes one, ``force`` or not: a file is removed only when its name is one filmrev
+writes, its content is a filmrev file and its hash is the one recorded (a planted or
+copied manifest proves nothing alone). Files are written atomically, through
+directory descriptors opened with ``O_NOFOLLOW`` (:mod:`filmrev.exporters.outdir`),
+so never through a symbolic link and always inside DIR, even when a directory is
+swapped for a link mid-export: names come from slugs alone (ASCII, ≤ 200 bytes,
+unique, never ``index`` or a Windows device name).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,8 +48,8 @@ import yaml
 
 from filmrev import frontmatter
 from filmrev.errors import FilmrevError, StorageError, ValidationError
-from filmrev.model import SLUG_PATTERN, Review
-from filmrev.storage import atomic_write
+from filmrev.exporters.outdir import LeavesDirectory, OutputDirectory
+from filmrev.model import SLUG_PATTERN, WINDOWS_DEVICE_NAMES, Review
 from filmrev.terminal import rating_label
 
 PROFILES = ("plain", "jekyll", "hugo")
@@ -81,6 +84,8 @@ class SiteReport:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
+    #: Files a manifest named that are not filmrev's (edited, foreign): left in place.
+    kept: list[str] = field(default_factory=list)
 
 
 # --- what goes into the files -------------------------------------------------------------------
@@ -198,7 +203,7 @@ def file_names(reviews: Sequence[Review], profile: str) -> dict[int, str]:
         if profile == "jekyll" and review.status == "published":
             prefix = post_date(review) + "-"
         stem = _clip(stem, MAX_NAME_BYTES - len(prefix) - len(".md"))
-        if prefix + stem in used or stem in ("index", "_index"):
+        if prefix + stem in used or stem in ("index", "_index") or stem in WINDOWS_DEVICE_NAMES:
             suffix = f"-{review.id}"
             stem = _clip(stem, MAX_NAME_BYTES - len(prefix) - len(".md") - len(suffix)) + suffix
         used.add(prefix + stem)
@@ -298,11 +303,13 @@ def _safe_relative(relative: str) -> bool:
 
 
 def _check_parents(root: Path, relative: str, checked: set[str] | None = None) -> None:
-    """Every directory on the way to ``relative`` must be a directory inside ``root``.
+    """Every directory on the way to ``relative`` must be a real directory inside ``root``.
 
-    A symbolic link among them may lead elsewhere inside ``root``, never out of it.
-    The file itself is looked at with ``lstat`` (see :func:`_disk`): a link there is
-    foreign, and ``--force`` replaces the link, not what it points to.
+    A symbolic link among them is refused, wherever it leads: the writes go through
+    directory descriptors opened with ``O_NOFOLLOW`` (:mod:`filmrev.exporters.outdir`),
+    so this check and the writes agree. The file itself is looked at with ``lstat``
+    (see :func:`_disk`): a link there is foreign, and ``--force`` replaces the link,
+    not what it points to.
     """
     parent = relative.rpartition("/")[0]
     if checked is not None and parent in checked:
@@ -310,13 +317,18 @@ def _check_parents(root: Path, relative: str, checked: set[str] | None = None) -
     current = root
     for part in parent.split("/") if parent else ():
         current = current / part
+        if current.is_symlink():
+            if not _inside(str(root), os.path.realpath(current)):
+                raise ExportConflict(
+                    f"{current} leads outside {root} through a symbolic link; "
+                    "filmrev never writes outside the output directory"
+                )
+            raise ExportConflict(
+                f"{current} is a symbolic link; filmrev writes only into real directories "
+                f"inside {root}"
+            )
         if os.path.lexists(current) and not current.is_dir():
             raise ExportConflict(f"{current} is not a directory; cannot write {relative} there")
-    if not _inside(str(root), os.path.realpath(current)):
-        raise ExportConflict(
-            f"{current} leads outside {root} through a symbolic link; "
-            "filmrev never writes outside the output directory"
-        )
     if checked is not None:
         checked.add(parent)
 
@@ -339,6 +351,16 @@ def _disk(path: Path) -> tuple[str, str | None]:
         raise StorageError(f"cannot read {path}: {error.strerror or error}") from None
     with os.fdopen(fd, "rb") as handle:
         return "file", _sha256(handle.read())
+
+
+def _read_bytes(path: Path) -> bytes:
+    """A regular file's bytes, never through a link (b"" when it cannot be read)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return b""
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read() if stat.S_ISREG(os.fstat(fd).st_mode) else b""
 
 
 def _load_manifest(root: Path) -> dict[str, dict[str, str]]:
@@ -365,37 +387,29 @@ def _load_manifest(root: Path) -> dict[str, dict[str, str]]:
     return manifest
 
 
-def _write(target: Path, data: bytes, mode: int) -> None:
-    """Replace ``target`` atomically: a temp file beside it, then ``os.replace``.
+#: Where each profile puts review files (``<slug>.md``) and its ranked page.
+_OUTPUT_NAMES = re.compile(
+    r"^(?:|_posts/|_drafts/|content/reviews/)[a-z0-9][a-z0-9-]*\.md$"
+    r"|^(?:ranked/|content/ranked/)?index\.md$"
+)
+_FRONT_ID = re.compile(rb"^ *id: [0-9]+$", re.MULTILINE)
+_FRONT_CREATED = re.compile(rb"^ *created: ", re.MULTILINE)
 
-    Unlike :func:`filmrev.storage.atomic_write` there is no fsync per file (a first
-    export of 10,000 reviews would wait on 20,000 of them); :func:`export_site`
-    syncs once before it writes the manifest. ``os.replace`` swaps a symbolic
-    link itself, never the file it points to.
+
+def _looks_like_ours(relative: str, data: bytes) -> bool:
+    """Whether a file a manifest names could be one filmrev writes: its name and content.
+
+    A manifest can be planted or copied from elsewhere, so a hash that matches is not
+    enough to delete a file: ``_config.yml`` or ``.git/HEAD`` is never filmrev's.
     """
-    try:
-        info = os.lstat(target)
-        if stat.S_ISREG(info.st_mode):
-            mode = info.st_mode & 0o7777
-    except FileNotFoundError:
-        pass
-    try:
-        fd, temp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+    if not _OUTPUT_NAMES.fullmatch(relative):
+        return False
+    if relative.rpartition("/")[2] == "index.md":
+        return data.startswith(b"# Ranked\n") or (
+            data.startswith(b"---\n") and b"\ntitle: Ranked\n" in data[:300]
         )
-    except OSError as error:
-        raise StorageError(f"cannot write {target}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            os.fchmod(handle.fileno(), mode)
-        os.replace(temp_name, target)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        if isinstance(error, OSError):
-            raise StorageError(f"cannot write {target}: {error.strerror or error}") from None
-        raise
+    front = data[: data.find(b"\n---\n", 4) + 1] if data.startswith(b"---\n") else b""
+    return bool(_FRONT_ID.search(front) and _FRONT_CREATED.search(front))
 
 
 def _new_file_mode() -> int:
@@ -450,13 +464,15 @@ def export_site(
         content = site_file.render()
         digest = _sha256(content)
         new_manifest[site_file.path] = {"sha256": digest, "input": site_file.fingerprint}
+        if ours:  # a manifest proves nothing alone: the file must also be one filmrev writes
+            ours = _looks_like_ours(site_file.path, _read_bytes(root / site_file.path))
         if state == "file" and digest == on_disk:
             report.unchanged += 1  # already what we would write: adopt it
         elif state == "missing" or ours or force:
             writes.append((site_file.path, content))
         else:
             conflicts.append(site_file.path)
-    removals: list[str] = []
+    removals: list[tuple[str, str]] = []
     for relative, entry in manifest.items():
         if relative in planned:
             continue
@@ -467,53 +483,46 @@ def export_site(
         state, on_disk = _disk(root / relative)
         if state == "missing":
             continue
-        unedited = state == "file" and on_disk == entry["sha256"]
-        if unedited or (force and state in ("file", "link")):
-            removals.append(relative)
-        else:
-            conflicts.append(relative)
+        looks_ours = state == "file" and _looks_like_ours(relative, _read_bytes(root / relative))
+        if looks_ours and on_disk == entry["sha256"]:
+            removals.append((relative, entry["sha256"]))
+        elif looks_ours and not force:
+            conflicts.append(relative)  # a file filmrev wrote, edited since: ask for --force
             new_manifest[relative] = entry
+        else:
+            report.kept.append(relative)  # not filmrev's (any more): left alone, forgotten
     if conflicts and not force:
         raise ExportConflict(_conflict_message(out, conflicts))
 
     mode = _new_file_mode()
-    ready: set[Path] = set()
-    for relative, content in writes:
-        target = root / relative
-        if target.parent not in ready:
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise StorageError(
-                    f"cannot create {target.parent}: {error.strerror or error}"
-                ) from None
-            _check_parents(root, relative)  # again, now that the directories exist
-            ready.add(target.parent)
-        _write(target, content, mode)
-        report.written.append(relative)
-    for relative in removals:
+    with OutputDirectory(root) as directory:
         try:
-            os.unlink(root / relative)
-        except FileNotFoundError:
-            pass
-        except OSError as error:
-            raise StorageError(
-                f"cannot remove {root / relative}: {error.strerror or error}"
+            for relative, content in writes:
+                directory.write(relative, content, mode)
+                report.written.append(relative)
+            for relative, sha256 in removals:
+                # Checked again through the descriptors: only if still unchanged, inside.
+                if directory.remove_if_unchanged(relative, sha256):
+                    report.removed.append(relative)
+        except LeavesDirectory as error:
+            raise ExportConflict(
+                f"export to {out} stopped: {error.message}; "
+                f"{len(report.written)} file(s) were written before"
             ) from None
-        report.removed.append(relative)
-    if report.written or report.removed:
-        os.sync()  # the files are on disk before the manifest says they are
-    if new_manifest != manifest or not (root / MANIFEST).exists():
-        document = {
-            "format": MANIFEST_FORMAT,
-            "version": 1,
-            "profile": profile,
-            "files": dict(sorted(new_manifest.items())),
-        }
-        manifest_path = root / MANIFEST
-        existed = manifest_path.exists()
-        root.mkdir(parents=True, exist_ok=True)
-        atomic_write(manifest_path, orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
-        if not existed:
-            os.chmod(manifest_path, mode)
+        if report.written or report.removed:
+            os.sync()  # the files are on disk before the manifest says they are
+        if new_manifest != manifest or directory.read_regular(MANIFEST) is None:
+            document = {
+                "format": MANIFEST_FORMAT,
+                "version": 1,
+                "profile": profile,
+                "files": dict(sorted(new_manifest.items())),
+            }
+            directory.write(
+                MANIFEST,
+                orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n",
+                mode,
+                durable=True,
+            )
+            directory.sync()
     return report

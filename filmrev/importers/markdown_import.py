@@ -92,8 +92,28 @@ def markdown_files(path: Path) -> tuple[list[Path], int]:
     every = _all_markdown(path)
     listed = _manifest_files(path)
     if listed is None:
-        return every, 0
-    return listed, len(set(every) - set(listed))
+        return _inside_only(path, every), 0
+    return _inside_only(path, listed), len(set(every) - set(listed))
+
+
+def _inside_only(root: Path, files: list[Path]) -> list[Path]:
+    """The files that really are inside ``root``: a symbolic link out of it is not followed."""
+    base = os.path.realpath(root)
+    return [
+        file
+        for file in files
+        if os.path.commonpath([base, os.path.realpath(file)]) == base
+        and os.path.isfile(os.path.realpath(file))
+    ]
+
+
+def links_out(root: Path) -> list[Path]:
+    """``.md`` files under ``root`` that lead out of it through a symbolic link."""
+    if not root.is_dir():
+        return []
+    every = _all_markdown(root)
+    kept = set(_inside_only(root, every))
+    return [file for file in every if file not in kept]
 
 
 def _field_line(text: str, message: str) -> int:
@@ -190,6 +210,12 @@ def read_markdown(path: Path, progress: Progress | None = None) -> Batch:
         batch.notes.append(
             f"{path}: {passed_over} other .md files are not in its export manifest "
             "and were not read (import them by path)"
+        )
+    outside = links_out(path)
+    if outside:
+        batch.notes.append(
+            f"{path}: {len(outside)} .md file(s) lead out of it through a symbolic link "
+            f"and were not read: {', '.join(str(file) for file in outside[:5])}"
         )
     for file in tracked(files, progress, "reading files"):
         record = read_markdown_file(file, problems)
