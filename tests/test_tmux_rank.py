@@ -114,7 +114,7 @@ def test_place_interactively_with_a_wrong_key_and_undo(terminal: Terminal, libra
     assert "     Beauty." in screen
     assert "  2  Rust and Bone (2012)  ★★★★½ 4.5  #2" in screen
     terminal.type("x")  # a wrong key asks again instead of giving up
-    terminal.wait_for("unknown answer 'x'; answer 1, 2, =, u or q")
+    terminal.wait_for("unknown answer 'x'; answer 1, 2, =, s, u or q")
     terminal.type("2")  # Rust and Bone is better: next, Paris, Texas
     terminal.wait_for("  2  Paris, Texas (1984)  ★★★★ 4.0  #3")
     terminal.type("u")  # undo: the first question again
