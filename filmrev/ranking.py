@@ -17,7 +17,7 @@ import math
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Literal, Protocol, get_args
+from typing import Literal, Protocol, TypeVar, get_args
 
 from filmrev.errors import Cancelled, ValidationError
 
@@ -505,9 +505,12 @@ def _comparison_problems(
 # --- preference cycles ------------------------------------------------------------------------
 
 
-def latest_answers(comparisons: Iterable[ComparisonLike]) -> list[ComparisonLike]:
+AnyComparison = TypeVar("AnyComparison", bound=ComparisonLike)
+
+
+def latest_answers(comparisons: Iterable[AnyComparison]) -> list[AnyComparison]:
     """The latest comparison of each unordered pair (``comparisons`` oldest first), in order."""
-    latest: dict[tuple[int, int], tuple[int, ComparisonLike]] = {}
+    latest: dict[tuple[int, int], tuple[int, AnyComparison]] = {}
     for index, comparison in enumerate(comparisons):
         winner, loser = comparison.winner, comparison.loser
         if winner != loser:
@@ -515,7 +518,7 @@ def latest_answers(comparisons: Iterable[ComparisonLike]) -> list[ComparisonLike
     return [comparison for _, comparison in sorted(latest.values(), key=lambda entry: entry[0])]
 
 
-def cycles(comparisons: Iterable[ComparisonLike], limit: int = 50) -> list[list[ComparisonLike]]:
+def cycles(comparisons: Iterable[AnyComparison], limit: int = 50) -> list[list[AnyComparison]]:
     """Preference cycles (A > B > C > A) in the latest non-tie answer of each pair.
 
     Each cycle is the list of answers that form it, ``cycle[i].loser == cycle[i+1].winner``
@@ -528,11 +531,11 @@ def cycles(comparisons: Iterable[ComparisonLike], limit: int = 50) -> list[list[
     ...     [Comparison(1, 2), Comparison(2, 3), Comparison(3, 1), Comparison(1, 4)])]
     [[(1, 2), (2, 3), (3, 1)]]
     """
-    edges: dict[int, dict[int, ComparisonLike]] = {}
+    edges: dict[int, dict[int, AnyComparison]] = {}
     for comparison in latest_answers(comparisons):
         if not comparison.tie:
             edges.setdefault(comparison.winner, {})[comparison.loser] = comparison
-    found: list[list[ComparisonLike]] = []
+    found: list[list[AnyComparison]] = []
     seen: set[tuple[tuple[int, int], ...]] = set()
     for winner in sorted(edges):
         for loser in sorted(edges.get(winner, {})):
@@ -586,6 +589,10 @@ PRIOR_SPREAD = 6.0
 
 RATING_SHARE = 0.3
 """The star rating's share of a rated film's prior; the current order has the rest."""
+
+OVER_RELAXATION = 1.5
+"""Each MM step is stretched by this factor in log-strength (over-relaxation): the same
+fixed point, reached in about two thirds of the sweeps on long insertion-built lists."""
 
 AGAIN_WEIGHT = 0.25
 """``rank place --again``: the weight an answer keeps each time its film is re-placed."""
@@ -659,7 +666,7 @@ def fit(
     ratings: Mapping[int, float | None] | None = None,
     *,
     prior_weight: float = PRIOR_WEIGHT,
-    tolerance: float = 1e-7,
+    tolerance: float = 1e-6,
     max_iterations: int = 5000,
 ) -> Fit:
     """Fit a Bradley–Terry model to the answers about the films of ``order``.
@@ -669,7 +676,8 @@ def fit(
     which keeps the fit defined for films with few answers and pulls them weakly towards
     the current order and their stars. A tie counts as half a win each way; an answer with a
     ``weight`` (see :class:`Comparison`) counts that much. Fitted by Hunter's MM algorithm
-    (2004): p_i ← W_i / Σ_j n_ij / (p_i + p_j), which raises the likelihood every step.
+    (2004), p_i ← W_i / Σ_j n_ij / (p_i + p_j), over-relaxed (OVER_RELAXATION), until no
+    log-strength moves by ``tolerance``.
     Answers about films not in ``order`` are ignored.
 
     >>> fit([1, 2, 3], [Comparison(3, 1)] * 4 + [Comparison(3, 2)] * 4).order
@@ -694,6 +702,7 @@ def fit(
         games[winner][loser] = games[winner].get(loser, 0.0) + weight
         games[loser][winner] = games[loser].get(winner, 0.0) + weight
     strength = dict(prior)
+    neighbours = {review_id: list(games[review_id].items()) for review_id in order}
     iterations = 0
     while iterations < max_iterations:
         iterations += 1
@@ -701,11 +710,11 @@ def fit(
         for review_id in order:  # Gauss–Seidel: each update uses the newest strengths
             own = strength[review_id]
             total = prior_weight / (own + prior[review_id])
-            for other, count in games[review_id].items():
+            for other, count in neighbours[review_id]:
                 total += count / (own + strength[other])
-            updated = wins[review_id] / total
-            change = max(change, abs(math.log(updated / own)))
-            strength[review_id] = updated
+            step = math.log(wins[review_id] / total / own)
+            change = max(change, abs(step))
+            strength[review_id] = own * math.exp(OVER_RELAXATION * step)
         if change < tolerance:
             break
     logs = {review_id: math.log(value) for review_id, value in strength.items()}

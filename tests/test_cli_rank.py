@@ -104,7 +104,9 @@ def test_rank_50_films_by_answering_questions_only(cli: Runner, isolated_library
     ]
     ids = build(films)
     slug_of = {review_id: slug for slug, review_id in ids.items()}
-    ratings = {ids[f"film-{n:02d}"]: film["rating"] for n, film in enumerate(films, 1)}
+    ratings: dict[int, float | None] = {
+        ids[f"film-{n:02d}"]: float(film["rating"]) for n, film in enumerate(films, 1)
+    }
     arrival = list(ids)
     shuffle.shuffle(arrival)
     total_answers = 0
