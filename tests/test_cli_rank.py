@@ -105,7 +105,7 @@ def test_rank_50_films_by_answering_questions_only(cli: Runner, isolated_library
     ids = build(films)
     slug_of = {review_id: slug for slug, review_id in ids.items()}
     ratings: dict[int, float | None] = {
-        ids[f"film-{n:02d}"]: float(film["rating"]) for n, film in enumerate(films, 1)
+        review_id: 5.0 - (best_first[slug] // 5) * 0.5 for slug, review_id in ids.items()
     }
     arrival = list(ids)
     shuffle.shuffle(arrival)
