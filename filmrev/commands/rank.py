@@ -400,7 +400,7 @@ def rank_place(
     title = clean(review.display_title)
     if older:
         answers = f"{older} older answer{'s' if older != 1 else ''} about {title}"
-        note(f"dropped {answers}" if forget_old else f"{answers} now count less (rewatch)")
+        note(f"dropped {answers}" if forget_old else f"weighed down {answers} (rewatch)")
     if review.rank is None:
         note(f"placed {title} at {where}")
     elif review.rank == placement.position:
