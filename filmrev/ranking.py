@@ -264,14 +264,22 @@ def max_questions(count: int, window: tuple[int, int] | None = None) -> int:
     """Most questions :func:`place` asks to place a film among ``count`` others.
 
     Plain binary insertion asks ⌈log2(K+1)⌉. With an opening ``window`` (see
-    :func:`rating_window`) it asks ⌈log2(B+1)⌉ within the window's B films, and, if the film
-    belongs outside it, at most 2⌈log2(D+1)⌉ more to gallop over the D films beyond it.
+    :func:`rating_window`) it asks ⌈log2(B+1)⌉ within the window's B films and, when the
+    film belongs outside it, at most 2⌈log2(D+1)⌉ - 1 more to gallop over and search the D
+    films beyond it on that side.
     """
     if window is None:
         return count.bit_length()
     low, high = window
-    beyond = max(low, count - high)
-    return (high - low).bit_length() + 2 * beyond.bit_length()
+
+    def beyond(films: int) -> int:
+        return 2 * films.bit_length() - 1 if films else 0
+
+    above, below = beyond(low), beyond(count - high)
+    if high > low:
+        return (high - low).bit_length() + max(above, below)
+    # An empty window: one question above it first (if there is a film above), then either side.
+    return max(above, (1 if low else 0) + below)
 
 
 RATING_MARGIN = 0.5

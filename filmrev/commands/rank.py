@@ -333,7 +333,7 @@ def rank_place(
         typer.Option("--forget-old", help="Like --again, but drop the older answers instead."),
     ] = False,
 ) -> None:
-    """Rank a film by answering "which is better?" (about ⌈log2(K+1)⌉ questions or fewer).
+    """Rank a film by answering "which is better?" (about log2(K) questions among K films).
 
     Each question (on stderr) shows the film being placed as 1 and a ranked film as 2.
 

@@ -167,7 +167,6 @@ def rank_refine(
         int,
         typer.Option(
             "--questions",
-            "-q",
             min=0,
             help="Ask at most N questions about doubtful neighbours first (0: none).",
             metavar="N",
@@ -176,7 +175,7 @@ def rank_refine(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Only show the moves: no questions, no change.")
     ] = False,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Apply without asking.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Apply the moves without asking.")] = False,
     output_format: Annotated[
         RefineFormat, typer.Option("--format", "-f", help="Output format of the moves.")
     ] = RefineFormat.table,
