@@ -755,6 +755,42 @@ def _scores(logs: Mapping[int, float]) -> dict[int, float]:
     }
 
 
+MOVE_Z = 0.5
+"""``rank refine`` swaps two neighbours only when the fit puts the lower one ahead by at
+least this many standard errors: a film with few answers is not moved on a whim."""
+
+
+def proposed_order(order: Sequence[int], fitted: Fit, threshold: float = MOVE_Z) -> list[int]:
+    """``order`` with neighbours swapped while the fit is sure the lower one is better.
+
+    A swap is made when the lower film's log-strength exceeds the higher one's by more
+    than ``threshold`` standard errors of their difference, and repeated until no swap is
+    left (each swap raises Σ strength × height, so this ends). With ``threshold`` 0 it is the
+    fitted order, up to films of equal strength.
+
+    >>> proposed_order([1, 2], fit([1, 2], [Comparison(2, 1)] * 6))
+    [2, 1]
+    >>> proposed_order([1, 2], fit([1, 2], [Comparison(2, 1)]))
+    [1, 2]
+    """
+    proposed = list(order)
+    strengths, spread = fitted.strengths, fitted.spread
+
+    def sure(higher: int, lower: int) -> bool:
+        margin = threshold * math.hypot(spread[higher], spread[lower])
+        return strengths[lower] - strengths[higher] > margin
+
+    swapped = True
+    while swapped:
+        swapped = False
+        for index in range(len(proposed) - 1):
+            higher, lower = proposed[index], proposed[index + 1]
+            if sure(higher, lower):
+                proposed[index], proposed[index + 1] = lower, higher
+                swapped = True
+    return proposed
+
+
 def moves(
     order: Sequence[int], proposed: Sequence[int], comparisons: Iterable[ComparisonLike]
 ) -> list[Move]:
@@ -800,8 +836,10 @@ def moves(
     return found
 
 
-def doubtful_pairs(fitted: Fit, comparisons: Iterable[ComparisonLike]) -> list[PairDoubt]:
-    """Neighbouring pairs of the fitted order, most worth asking about first.
+def doubtful_pairs(
+    fitted: Fit, comparisons: Iterable[ComparisonLike], order: Sequence[int] | None = None
+) -> list[PairDoubt]:
+    """Neighbouring pairs of ``order`` (default: the fitted order), most worth asking first.
 
     First the pairs whose direct answers disagree with each other or with the fitted
     order (contradicted), then by ``z``: the strength gap in standard errors (smallest first:
@@ -814,7 +852,7 @@ def doubtful_pairs(fitted: Fit, comparisons: Iterable[ComparisonLike]) -> list[P
                 comparison
             )
     doubts: list[PairDoubt] = []
-    for higher, lower in pairwise(fitted.order):
+    for higher, lower in pairwise(fitted.order if order is None else order):
         answers = [c for c in direct.get(frozenset((higher, lower)), []) if not c.tie]
         winners = {c.winner for c in answers}
         contradicted = lower in winners

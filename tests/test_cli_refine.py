@@ -91,7 +91,7 @@ def test_refine_asks_stores_every_answer_and_moves_in_one_write(
         real_replace(source, target, **kwargs)
 
     monkeypatch.setattr(os, "replace", counting_replace)
-    monkeypatch.setattr("sys.stdin", io.StringIO("1\n2\n1\nextra\n"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("1\n2\n1\n1\nextra\n"))
     assert run(["rank", "refine", "--yes"]) == 0
     out, err = capsys.readouterr()
     assert [target for target in replaced if target == str(isolated_library)] == [
@@ -103,18 +103,22 @@ def test_refine_asks_stores_every_answer_and_moves_in_one_write(
         "  1  Rust and Bone (2012)  ★★★★½ 4.5  #2\n"
         "  2  Paris, Texas (1984)  ★★★★ 4.0  #3\n"
     )
-    assert err.count("Which is better?") == 3  # then the fit was sure enough
-    assert err.endswith("moved 3 films (3 new answers stored)\n")
-    assert "#4 → #2" in out and "Holy Motors" in out
+    assert err.count("Which is better?") == 4  # then the fit was sure enough
+    assert err.endswith("moved 2 films (4 new answers stored)\n")
+    assert [line.split()[:3] for line in out.splitlines()[1:]] == [
+        ["#4", "→", "#3"],
+        ["#3", "→", "#4"],
+    ]
     assert ranked_slugs(isolated_library) == [
-        "amour-2012", "holy-motors-2012", "rust-and-bone-2012", "paris-texas-1984"
+        "amour-2012", "rust-and-bone-2012", "holy-motors-2012", "paris-texas-1984"
     ]  # fmt: skip
     stored = comparisons(isolated_library)
-    assert len(stored) == stored_before + 3
+    assert len(stored) == stored_before + 4
     assert [(c["winner"], c["loser"]) for c in stored[stored_before:]] == [
         (RUST, PARIS),
         (RUST, HOLY),
-        (AMOUR, HOLY),
+        (HOLY, PARIS),
+        (AMOUR, RUST),
     ]
     assert all(c["at"].endswith("Z") and c["tie"] is False for c in stored[stored_before:])
 

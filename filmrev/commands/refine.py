@@ -77,12 +77,17 @@ def sort_by_score(library: Library, reviews: Iterable[Review], *, reverse: bool)
 
 
 def _next_pair(
-    fitted: Fit, answers: Sequence[Comparison], asked: set[frozenset[int]]
+    order: Sequence[int],
+    fitted: Fit,
+    answers: Sequence[Comparison],
+    asked: set[frozenset[int]],
 ) -> tuple[int, int] | None:
-    """The neighbouring pair most worth a question, or None when the fit is sure enough."""
+    """The neighbouring pair (in the order refine would give) most worth a question, or
+    None when the fit is sure enough of every pair not asked yet."""
     from filmrev import ranking
 
-    for doubt in ranking.doubtful_pairs(fitted, answers):
+    proposed = ranking.proposed_order(order, fitted)
+    for doubt in ranking.doubtful_pairs(fitted, answers, proposed):
         if frozenset((doubt.higher, doubt.lower)) in asked:
             continue
         if doubt.contradicted or doubt.z < SURE_Z:
@@ -105,7 +110,7 @@ def _ask_questions(
     while sum(1 for _, answer in given if answer is not None) < limit:
         new = [answer for _, answer in given if answer is not None]
         fitted = ranking.fit(order, [*stored, *new], ratings)
-        pair = _next_pair(fitted, [*stored, *new], {key for key, _ in given})
+        pair = _next_pair(order, fitted, [*stored, *new], {key for key, _ in given})
         if pair is None:
             break
         higher, lower = pair
@@ -183,7 +188,8 @@ def rank_refine(
     """Re-rank from every stored answer (a Bradley–Terry fit) and show the moves.
 
     The fit weighs all your answers together, with a weak pull towards the current order and
-    the star ratings, so one moody answer no longer decides a film's place. First it asks up
+    the star ratings, so one moody answer no longer decides a film's place; two neighbours
+    swap only when the fit is fairly sure (half a standard error apart). First it asks up
     to N questions (as `rank place` does: 1, 2, =, s skip, u undo, q quit; answers from stdin
     without a terminal) about neighbouring films whose answers disagree or that it cannot
     tell apart; each answer is stored.
@@ -217,7 +223,8 @@ def rank_refine(
     stored = [comparison for comparison, _ in stored_comparisons(library)]
     new = [] if dry_run else _ask_questions(library, stderr_console(), stored, questions)
     fitted, answers = _fit(library, new)
-    moves = ranking.moves(order, fitted.order, answers)
+    proposed = ranking.proposed_order(order, fitted)
+    moves = ranking.moves(order, proposed, answers)
     if output_format is RefineFormat.json:
         from filmrev.cli import write_data
         from filmrev.exporters.json_export import dumps
@@ -245,7 +252,7 @@ def rank_refine(
             )
         locked.add_comparisons(_comparison_docs(new))
         if moves:
-            locked.set_order(fitted.order)
+            locked.set_order(proposed)
     if moves:
         note(f"moved {len(moves)} films ({answered} stored)")
     else:
@@ -266,7 +273,8 @@ def rank_score(
     The score is the Bradley–Terry strength fitted to every stored answer (see `rank refine`),
     scaled so the best film is 100 and the worst 0: a big gap means your answers tell the
     two films far apart. A film scored above the one ranked just above it is one
-    `rank refine` would move up. `filmrev list --sort score` orders by it.
+    `rank refine` may move up (when the answers are sure enough). `filmrev list --sort
+    score` orders by it.
 
     Example: filmrev rank score --limit 10
     """
