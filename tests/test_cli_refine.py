@@ -301,7 +301,24 @@ def test_place_again_weighs_older_answers_down(cli: Runner, isolated_library: Pa
         (HOLY, AMOUR, None),
     ]
     assert ranked_slugs(isolated_library)[0] == "holy-motors-2012"
-    assert cli("rank", "check").code == 3  # the stars still disagree, the answers do not
+    check = cli("rank", "check")
+    assert check.code == 3  # the stars still disagree with the order
+    assert "you judged" not in check.out  # the answer from before the rewatch does not
+
+
+def test_check_leaves_out_answers_from_before_a_rewatch(
+    cli: Runner, isolated_library: Path
+) -> None:
+    build(FOUR)
+    answers((AMOUR, RUST), (RUST, PARIS), (PARIS, AMOUR))  # a cycle
+    assert "preference cycle" in cli("rank", "check").out
+    with writing(resolve_library()) as library:  # as `rank place --again amour-2012` leaves it
+        library.replace_comparisons(
+            {**doc, "weight": 0.25} if AMOUR in (doc["winner"], doc["loser"]) else doc
+            for doc in library.comparisons()
+        )
+    result = cli("rank", "check")
+    assert (result.code, result.out) == (0, "")
 
 
 def test_place_forget_old_drops_older_answers(cli: Runner, isolated_library: Path) -> None:

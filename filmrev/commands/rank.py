@@ -497,7 +497,8 @@ def rank_check(ctx: typer.Context, output_format: DataFormatOption = DataFormat.
 
     Reports preference cycles in your latest answers (A > B > C > A), with the answers
     that form them: no order can agree with all of them; `rank place` one of the films
-    again, or let `rank refine` weigh them.
+    again, or let `rank refine` weigh them. Answers from before a rewatch (`rank place
+    --again`) are left out.
 
     Exit 0 when the ranking is consistent, 3 when it found something.
 
@@ -510,15 +511,18 @@ def rank_check(ctx: typer.Context, output_format: DataFormatOption = DataFormat.
     stored = [
         (c, at) for c, at in stored_comparisons(library) if c.winner in films and c.loser in films
     ]
+    # An answer weighed down by `rank place --again` was given before a rewatch: it still
+    # counts (a little) in the fit, but it no longer contradicts anything.
+    current = [(c, at) for c, at in stored if c.weight >= 1.0]
     problems = ranking.check(
         library.ranked_order(),
         {review_id: review.rating for review_id, review in films.items()},
-        [comparison for comparison, _ in stored],
+        [comparison for comparison, _ in current],
     )
-    times = {id(comparison): at for comparison, at in stored}
-    found_cycles = ranking.cycles([comparison for comparison, _ in stored])
+    times = {id(comparison): at for comparison, at in current}
+    found_cycles = ranking.cycles([comparison for comparison, _ in current])
     latest: dict[frozenset[int], tuple[Comparison, str | None]] = {}
-    for comparison, at in stored:
+    for comparison, at in current:
         latest[frozenset((comparison.winner, comparison.loser))] = (comparison, at)
     if output_format is DataFormat.json:
         from filmrev.exporters.json_export import dumps
