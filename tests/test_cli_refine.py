@@ -133,7 +133,10 @@ def test_refine_with_no_questions_applies_the_fit(cli: Runner, isolated_library:
     assert comparisons(isolated_library) == stored_before
     again = cli("rank", "refine", "--questions", "0", "--yes")
     assert (again.code, again.out) == (0, "")
-    assert again.err == "the ranking already agrees with your answers (4 ranked films)\n"
+    assert again.err == (
+        "nothing to move: your answers favour no other order clearly enough "
+        "(4 ranked films, 5 answers)\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -235,7 +235,10 @@ def rank_refine(
         console.print(_moves_table(moves, films))
     answered = f"{len(new)} new answer{'s' if len(new) != 1 else ''}"
     if not moves:
-        note(f"the ranking already agrees with your answers ({len(order)} ranked films)")
+        note(
+            f"nothing to move: your answers favour no other order clearly enough "
+            f"({len(order)} ranked films, {len(answers)} answers)"
+        )
     if dry_run:
         if moves:
             note(f"dry run: {len(moves)} films would move; nothing changed")
