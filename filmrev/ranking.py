@@ -760,34 +760,51 @@ MOVE_Z = 0.5
 least this many standard errors: a film with few answers is not moved on a whim."""
 
 
-def proposed_order(order: Sequence[int], fitted: Fit, threshold: float = MOVE_Z) -> list[int]:
-    """``order`` with neighbours swapped while the fit is sure the lower one is better.
+def proposed_order(
+    order: Sequence[int],
+    fitted: Fit,
+    comparisons: Iterable[ComparisonLike] = (),
+    threshold: float = MOVE_Z,
+) -> list[int]:
+    """``order`` with neighbours swapped where the fit (and your own answer) favour it.
 
-    A swap is made when the lower film's log-strength exceeds the higher one's by more
-    than ``threshold`` standard errors of their difference, and repeated until no swap is
-    left (each swap raises Σ strength × height, so this ends). With ``threshold`` 0 it is the
-    fitted order, up to films of equal strength.
+    Two neighbours swap when the lower film's log-strength exceeds the higher one's by
+    more than ``threshold`` standard errors of their difference. When your latest answer
+    about the two films themselves says the lower one is better, the fit only has to not
+    be that sure of the opposite (the difference may be as low as minus ``threshold``
+    standard errors): a fresh answer about two neighbours is not overruled by a shaky
+    fit. Passes repeat until nothing swaps (at most one pass per film).
 
     >>> proposed_order([1, 2], fit([1, 2], [Comparison(2, 1)] * 6))
     [2, 1]
-    >>> proposed_order([1, 2], fit([1, 2], [Comparison(2, 1)]))
-    [1, 2]
+    >>> proposed_order([1, 2, 3], fit([1, 2, 3], [Comparison(3, 1)]))
+    [1, 2, 3]
+    >>> proposed_order([1, 2, 3], fit([1, 2, 3], [Comparison(3, 2)]), [Comparison(3, 2)])
+    [1, 3, 2]
     """
     proposed = list(order)
     strengths, spread = fitted.strengths, fitted.spread
+    said = {
+        (c.winner, c.loser)
+        for c in latest_answers(comparisons)
+        if not c.tie and getattr(c, "weight", 1.0) >= 1.0  # not from before a rewatch
+    }
 
-    def sure(higher: int, lower: int) -> bool:
+    def swap(higher: int, lower: int) -> bool:
         margin = threshold * math.hypot(spread[higher], spread[lower])
+        if (lower, higher) in said:
+            margin = -margin
         return strengths[lower] - strengths[higher] > margin
 
-    swapped = True
-    while swapped:
+    for _ in range(len(proposed)):
         swapped = False
         for index in range(len(proposed) - 1):
             higher, lower = proposed[index], proposed[index + 1]
-            if sure(higher, lower):
+            if swap(higher, lower):
                 proposed[index], proposed[index + 1] = lower, higher
                 swapped = True
+        if not swapped:
+            break
     return proposed
 
 

@@ -195,12 +195,12 @@ def _noisy_run(seed: int, *, films: int, wrong: float, with_stars: bool) -> tupl
         order, answers = placement.order, answers + placement.comparisons
     prior = ratings if with_stars else None
     fitted = fit(order, answers, prior)
-    refit, refined = fitted.order, proposed_order(order, fitted)
+    refit, refined = fitted.order, proposed_order(order, fitted, answers)
     asked: set[frozenset[int]] = set()
     more = list(answers)
     for _ in range(10):
         fitted = fit(order, more, prior)
-        doubts = doubtful_pairs(fitted, more, proposed_order(order, fitted))
+        doubts = doubtful_pairs(fitted, more, proposed_order(order, fitted, more))
         pair = next((d for d in doubts if frozenset((d.higher, d.lower)) not in asked), None)
         if pair is None:
             break
@@ -208,7 +208,7 @@ def _noisy_run(seed: int, *, films: int, wrong: float, with_stars: bool) -> tupl
         answer = ask(pair.higher, pair.lower)
         winner, loser = (pair.higher, pair.lower) if answer == "1" else (pair.lower, pair.higher)
         more.append(Comparison(winner, loser))
-    asked_order = proposed_order(order, fit(order, more, prior))
+    asked_order = proposed_order(order, fit(order, more, prior), more)
     return (
         kendall_distance(order, hidden),
         kendall_distance(refit, hidden),

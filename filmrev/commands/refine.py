@@ -86,7 +86,7 @@ def _next_pair(
     None when the fit is sure enough of every pair not asked yet."""
     from filmrev import ranking
 
-    proposed = ranking.proposed_order(order, fitted)
+    proposed = ranking.proposed_order(order, fitted, answers)
     for doubt in ranking.doubtful_pairs(fitted, answers, proposed):
         if frozenset((doubt.higher, doubt.lower)) in asked:
             continue
@@ -223,7 +223,7 @@ def rank_refine(
     stored = [comparison for comparison, _ in stored_comparisons(library)]
     new = [] if dry_run else _ask_questions(library, stderr_console(), stored, questions)
     fitted, answers = _fit(library, new)
-    proposed = ranking.proposed_order(order, fitted)
+    proposed = ranking.proposed_order(order, fitted, answers)
     moves = ranking.moves(order, proposed, answers)
     if output_format is RefineFormat.json:
         from filmrev.cli import write_data
