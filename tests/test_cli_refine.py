@@ -304,6 +304,11 @@ def test_place_again_weighs_older_answers_down(cli: Runner, isolated_library: Pa
         (HOLY, AMOUR, None),
     ]
     assert ranked_slugs(isolated_library)[0] == "holy-motors-2012"
+    history = cli("rank", "history", "holy-motors-2012")
+    assert history.out.splitlines()[0].split()[-1] == "Weight"
+    assert [line.split()[-1] for line in history.out.splitlines()[1:]] == ["0.25", "1", "1", "1"]
+    entries = json.loads(cli("rank", "history", "holy-motors-2012", "-f", "json").out)
+    assert [entry["weight"] for entry in entries] == [0.25, 1.0, 1.0, 1.0]
     check = cli("rank", "check")
     assert check.code == 3  # the stars still disagree with the order
     assert "you judged" not in check.out  # the answer from before the rewatch does not

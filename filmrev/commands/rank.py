@@ -616,14 +616,14 @@ def rank_history(
     """
     library = load_library(library_paths(ctx))
     review = find(library, ref)
-    rows: list[tuple[str | None, int, str]] = []
+    rows: list[tuple[str | None, int, str, float]] = []
     for comparison, at in stored_comparisons(library):
         if review.id not in (comparison.winner, comparison.loser):
             continue
         won = comparison.winner == review.id
         against = comparison.loser if won else comparison.winner
         result = "tie" if comparison.tie else "won" if won else "lost"
-        rows.append((at, against, result))
+        rows.append((at, against, result, comparison.weight))
     if not rows:
         note(
             f"no comparisons for {clean(review.display_title)} yet; "
@@ -633,10 +633,10 @@ def rank_history(
         from filmrev.exporters.json_export import dumps
 
         entries = []
-        for at, against, result in rows:
+        for at, against, result, weight in rows:
             other = library.get(against)
             film = film_json(other) if other else {"id": against}
-            entries.append({"at": at, "result": result, "against": film})
+            entries.append({"at": at, "result": result, "against": film, "weight": weight})
         write_data(dumps(entries))
         return
     if not rows:
@@ -651,13 +651,17 @@ def rank_history(
     table.add_column("Rank", justify="right", style="magenta", no_wrap=True)
     table.add_column("Rating", style="yellow", no_wrap=True)
     styles = {"won": "green", "lost": "red", "tie": "yellow"}
-    for at, against, result in rows:
+    rewatched = any(weight < 1 for *_, weight in rows)
+    if rewatched:  # answers from before a rewatch (`rank place --again`) count less
+        table.add_column("Weight", justify="right", style="dim", no_wrap=True)
+    for at, against, result, weight in rows:
         other = library.get(against)
         when = at[:16].replace("T", " ") if at else ""
         name = Text(clean(other.display_title)) if other else Text(f"review {against}")
         rank = f"#{other.rank}" if other and other.rank is not None else ""
         rating = rating_label(other.rating) if other else ""
-        table.add_row(when, Text(result, style=styles[result]), name, rank, rating)
+        cells: list[str | Text] = [when, Text(result, style=styles[result]), name, rank, rating]
+        table.add_row(*cells, *([f"{weight:g}"] if rewatched else []))
     stdout_console().print(table)
 
 
