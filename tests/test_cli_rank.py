@@ -142,13 +142,14 @@ def test_rank_50_films_by_answering_questions_only(cli: Runner, isolated_library
 
 def test_question_shows_both_films_cleaned_on_stderr(cli: Runner, isolated_library: Path) -> None:
     build([*FOUR, AFTERSUN])
-    # Aftersun (4.5★) is asked first about the films rated 4.0 to 5.0 (#1 to #3).
+    # Aftersun (4.5★) is asked first about the films rated 4.0 to 5.0 (#1 to #3): 2
+    # questions among them, and 1 more if it belongs below them.
     result = cli("rank", "place", "aftersun-2022", stdin="1\n2\n")
     assert result.code == 0, result.err
     assert result.out == ""
     assert result.err.splitlines()[:7] == [
         "",
-        "Which is better?  (question 1 of at most 4)",
+        "Which is better?  (question 1 of at most 3)",
         "  1  Aftersun (2022)  ★★★★½ 4.5",
         "     Memory is a beautiful liar",
         "  2  Rust and Bone (2012)  ★★★★½ 4.5  #2",
