@@ -76,6 +76,8 @@ AFTERSUN: Film = {
     "rating": 4.5,
     "tagline": "Memory is a \x1b[31mbeautiful\x1b[0m liar",
 }
+# Unrated, so `rank place` asks plain binary-insertion questions (no opening bracket).
+PLAIN_AFTERSUN: Film = {key: value for key, value in AFTERSUN.items() if key != "rating"}
 SLUGS4 = ["amour-2012", "rust-and-bone-2012", "paris-texas-1984", "holy-motors-2012"]
 
 
@@ -85,8 +87,9 @@ SLUGS4 = ["amour-2012", "rust-and-bone-2012", "paris-texas-1984", "holy-motors-2
 def test_rank_50_films_by_answering_questions_only(cli: Runner, isolated_library: Path) -> None:
     """Place 50 films one by one through piped answers from a truthful oracle.
 
-    The questions are deterministic (binary insertion over the stored order), so the test
-    computes the oracle's answers by replaying :func:`ranking.place` on the order read from
+    The questions are deterministic (binary insertion over the stored order, opening within
+    ±0.5★), so the test computes the oracle's answers by replaying :func:`ranking.place`
+    with the ratings on the order read from
     the file, pipes them in (with junk lines after, which must be ignored), and checks the
     questions shown, the stored comparisons and the final order.
     """
@@ -101,6 +104,9 @@ def test_rank_50_films_by_answering_questions_only(cli: Runner, isolated_library
     ]
     ids = build(films)
     slug_of = {review_id: slug for slug, review_id in ids.items()}
+    ratings: dict[int, float | None] = {
+        review_id: 5.0 - (best_first[slug] // 5) * 0.5 for slug, review_id in ids.items()
+    }
     arrival = list(ids)
     shuffle.shuffle(arrival)
     total_answers = 0
@@ -113,12 +119,13 @@ def test_rank_50_films_by_answering_questions_only(cli: Runner, isolated_library
             answers.append("1" if better else "2")
             return answers[-1]
 
-        expected = ranking.place(order, ids[slug], oracle)
+        expected = ranking.place(order, ids[slug], oracle, ratings)
         stdin = "".join(f"{answer}\n" for answer in answers) + "extra\nq\n"
         result = cli("rank", "place", slug, stdin=stdin)
         assert result.code == 0, result.err
         assert result.out == ""
-        assert questions_asked(result.err) == len(answers) <= ranking.max_questions(count)
+        window = ranking.rating_window(order, ratings, ratings[ids[slug]])
+        assert questions_asked(result.err) == len(answers) <= ranking.max_questions(count, window)
         assert result.err.endswith(f"at #{expected.position} of {count + 1}\n")
         total_answers += len(answers)
     assert ranked_slugs(isolated_library) == hidden
@@ -135,7 +142,9 @@ def test_rank_50_films_by_answering_questions_only(cli: Runner, isolated_library
 
 def test_question_shows_both_films_cleaned_on_stderr(cli: Runner, isolated_library: Path) -> None:
     build([*FOUR, AFTERSUN])
-    result = cli("rank", "place", "aftersun-2022", stdin="1\n1\n2\n")
+    # Aftersun (4.5★) is asked first about the films rated 4.0 to 5.0 (#1 to #3): 2
+    # questions among them, and 1 more if it belongs below them.
+    result = cli("rank", "place", "aftersun-2022", stdin="1\n2\n")
     assert result.code == 0, result.err
     assert result.out == ""
     assert result.err.splitlines()[:7] == [
@@ -143,11 +152,10 @@ def test_question_shows_both_films_cleaned_on_stderr(cli: Runner, isolated_libra
         "Which is better?  (question 1 of at most 3)",
         "  1  Aftersun (2022)  ★★★★½ 4.5",
         "     Memory is a beautiful liar",
-        "  2  Paris, Texas (1984)  ★★★★ 4.0  #3",
-        "1/a = film 1 is better · 2/b = film 2 is better · = same · u undo · q quit",
+        "  2  Rust and Bone (2012)  ★★★★½ 4.5  #2",
+        "1/a = film 1 is better · 2/b = film 2 is better · = same · s skip · u undo · q quit",
         "> 1",
     ]
-    assert "  2  Rust and Bone (2012)  ★★★★½ 4.5  #2\n" in result.err
     assert "  2  Amour (2012)  ★★★★★ 5.0  #1\n     Love, at the end.\n" in result.err
     assert "\x1b" not in result.err
     assert result.err.endswith("placed Aftersun (2022) at #2 of 5\n")
@@ -155,7 +163,7 @@ def test_question_shows_both_films_cleaned_on_stderr(cli: Runner, isolated_libra
         "amour-2012", "aftersun-2022", "rust-and-bone-2012", "paris-texas-1984", "holy-motors-2012"
     ]  # fmt: skip
     winners = [(c["winner"], c["loser"], c["tie"]) for c in comparisons(isolated_library)]
-    assert winners == [(5, 3, False), (5, 2, False), (1, 5, False)]
+    assert winners == [(5, 2, False), (1, 5, False)]
 
 
 def test_place_into_an_empty_ranking_asks_nothing(cli: Runner, isolated_library: Path) -> None:
@@ -177,14 +185,14 @@ def test_replacing_the_only_ranked_film_writes_nothing(cli: Runner, isolated_lib
 
 
 def test_answers_accept_a_b_case_and_spaces(cli: Runner, isolated_library: Path) -> None:
-    build([*FOUR, AFTERSUN])
+    build([*FOUR, PLAIN_AFTERSUN])
     result = cli("rank", "place", "5", stdin=" A \nb\n")
     assert result.code == 0, result.err
     assert ranked_slugs(isolated_library)[2] == "aftersun-2022"
 
 
 def test_tie_puts_the_film_just_below_and_is_stored(cli: Runner, isolated_library: Path) -> None:
-    build([*FOUR, AFTERSUN])
+    build([*FOUR, PLAIN_AFTERSUN])
     # Better than Paris, Texas (#3), the same as Rust and Bone (#2): just below it, at #3.
     result = cli("rank", "place", "aftersun-2022", stdin="1\n=\n")
     assert result.code == 0, result.err
@@ -203,7 +211,7 @@ def test_tie_puts_the_film_just_below_and_is_stored(cli: Runner, isolated_librar
 
 
 def test_undo_asks_again_and_forgets_the_undone_answer(cli: Runner, isolated_library: Path) -> None:
-    build([*FOUR, AFTERSUN])
+    build([*FOUR, PLAIN_AFTERSUN])
     # 1 (better than Paris, Texas) → asked about Rust and Bone; undo → Paris, Texas again;
     # 2 → then Holy Motors; 1 → placed at #4.
     result = cli("rank", "place", "aftersun-2022", stdin="1\nu\n2\n1\n")
@@ -216,7 +224,7 @@ def test_undo_asks_again_and_forgets_the_undone_answer(cli: Runner, isolated_lib
 
 
 def test_undo_before_any_answer_repeats_the_question(cli: Runner, isolated_library: Path) -> None:
-    build([*FOUR, AFTERSUN])
+    build([*FOUR, PLAIN_AFTERSUN])
     result = cli("rank", "place", "aftersun-2022", stdin="u\n1\n1\n2\n")
     assert result.code == 0, result.err
     assert result.err.count("(question 1 of at most 3)") == 2
@@ -225,10 +233,13 @@ def test_undo_before_any_answer_repeats_the_question(cli: Runner, isolated_libra
 
 def test_replacing_a_ranked_film_moves_it(cli: Runner, isolated_library: Path) -> None:
     build(FOUR)
-    # Holy Motors (#4) against the other three: better than Rust and Bone, worse than Amour.
-    result = cli("rank", "place", "holy-motors-2012", stdin="1\n2\n")
+    # Holy Motors (3.5★) is asked first about Paris, Texas (4.0★, the only film within
+    # ±0.5★); better than it, it gallops up: better than Rust and Bone, worse than Amour.
+    result = cli("rank", "place", "holy-motors-2012", stdin="1\n1\n2\n")
     assert result.code == 0, result.err
     assert "  1  Holy Motors (2012)  ★★★½ 3.5  #4" in result.err
+    asked = [line.split("  ")[2] for line in result.err.splitlines() if line.startswith("  2  ")]
+    assert asked == ["Paris, Texas (1984)", "Rust and Bone (2012)", "Amour (2012)"]
     assert result.err.endswith("moved Holy Motors (2012) from #4 to #2 of 4\n")
     assert ranked_slugs(isolated_library) == [
         "amour-2012", "holy-motors-2012", "rust-and-bone-2012", "paris-texas-1984"
@@ -242,9 +253,9 @@ def test_replacing_a_ranked_film_moves_it(cli: Runner, isolated_library: Path) -
         ("1\nq\n", "placement quit; nothing changed"),
         ("", "no more answers on stdin (end of input); nothing changed"),
         ("2\n", "no more answers on stdin (end of input); nothing changed"),
-        ("x\n", "unknown answer 'x'; answer 1, 2, =, u or q; nothing changed"),
-        ("\n", "unknown answer ''; answer 1, 2, =, u or q; nothing changed"),
-        ("1\n3\n", "unknown answer '3'; answer 1, 2, =, u or q; nothing changed"),
+        ("x\n", "unknown answer 'x'; answer 1, 2, =, s, u or q; nothing changed"),
+        ("\n", "unknown answer ''; answer 1, 2, =, s, u or q; nothing changed"),
+        ("1\n3\n", "unknown answer '3'; answer 1, 2, =, s, u or q; nothing changed"),
     ],
 )
 def test_quit_eof_or_unknown_answer_changes_nothing(
@@ -647,7 +658,7 @@ def test_a_later_answer_overrules_an_earlier_one(cli: Runner, isolated_library: 
 
 
 def test_history_lists_comparisons_oldest_first(cli: Runner, isolated_library: Path) -> None:
-    build([*FOUR, AFTERSUN])
+    build([*FOUR, PLAIN_AFTERSUN])
     assert cli("rank", "place", "aftersun-2022", stdin="2\n1\n").code == 0
     assert cli("rank", "place", "holy-motors-2012", stdin="2\n=\n").code == 0
     result = cli("rank", "history", "aftersun-2022")

@@ -91,7 +91,8 @@ def library(isolated_library: Path) -> Path:
     with writing(resolve_library()) as films:
         for rank, film in enumerate(FILMS, start=1):
             films.add(film, rank=rank)
-        films.add({"title": "Holy Motors", "year": 2012, "rating": 4.0, "tagline": "Beauty."})
+        # 4.5★: every ranked film is within ±0.5★, so the questions are plain binary insertion.
+        films.add({"title": "Holy Motors", "year": 2012, "rating": 4.5, "tagline": "Beauty."})
     return isolated_library
 
 
@@ -110,11 +111,11 @@ def test_place_interactively_with_a_wrong_key_and_undo(terminal: Terminal, libra
     terminal.start(place_command("holy-motors-2012"), library)
     screen = terminal.wait_for(PROMPT)
     assert "Which is better?  (question 1 of at most 2)" in screen
-    assert "  1  Holy Motors (2012)  ★★★★ 4.0" in screen
+    assert "  1  Holy Motors (2012)  ★★★★½ 4.5" in screen
     assert "     Beauty." in screen
     assert "  2  Rust and Bone (2012)  ★★★★½ 4.5  #2" in screen
     terminal.type("x")  # a wrong key asks again instead of giving up
-    terminal.wait_for("unknown answer 'x'; answer 1, 2, =, u or q")
+    terminal.wait_for("unknown answer 'x'; answer 1, 2, =, s, u or q")
     terminal.type("2")  # Rust and Bone is better: next, Paris, Texas
     terminal.wait_for("  2  Paris, Texas (1984)  ★★★★ 4.0  #3")
     terminal.type("u")  # undo: the first question again
@@ -178,3 +179,44 @@ def test_quit_ctrl_d_and_ctrl_c_leave_the_file_unchanged(
         f"{message}\nEXIT={exit_code}" if message else f"EXIT={exit_code}"
     )
     assert library.read_bytes() == before
+
+
+# --- rank refine ------------------------------------------------------------------------------
+
+
+def refine_command(*options: str) -> str:
+    return f"{shlex.quote(sys.executable)} -m filmrev rank refine {' '.join(options)}"
+
+
+def paris_texas_beats_the_top(library: Path) -> None:
+    """Stored answers: Paris, Texas (#3) beat Amour (#1) and Rust and Bone (#2) twice each."""
+    with writing(resolve_library()) as films:
+        at = "2026-11-01T10:00:00Z"
+        films.add_comparisons(
+            {"winner": 3, "loser": loser, "tie": False, "at": at} for loser in (1, 1, 2, 2)
+        )
+
+
+@pytest.mark.parametrize(("reply", "exit_code"), [("n", 1), ("", 1), ("y", 0)])
+def test_refine_moves_nothing_until_confirmed(
+    terminal: Terminal, library: Path, reply: str, exit_code: int
+) -> None:
+    paris_texas_beats_the_top(library)
+    before = library.read_bytes()
+    terminal.start(refine_command("--questions", "1"), library)
+    screen = terminal.wait_for(PROMPT)
+    assert "Which is better?  (question 1 of at most 1)" in screen
+    terminal.type("1")
+    screen = terminal.wait_for("Move these")
+    assert "#3 → #1  Paris, Texas (1984)" in screen
+    assert library.read_bytes() == before  # nothing written before the answer
+    terminal.type(reply)
+    screen = terminal.wait_for("EXIT=")
+    if exit_code:
+        assert screen.rstrip().endswith("filmrev: error: refine declined; nothing changed\nEXIT=1")
+        assert library.read_bytes() == before
+    else:
+        assert "(1 new answer stored)\nEXIT=0" in screen
+        assert ranked(library)[0] == "paris-texas-1984"
+        stored = json.loads(library.read_text("utf-8"))["comparisons"]
+        assert len(stored) == 5

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from filmrev.ranking import Placement
     from filmrev.store import Library
 
-ANSWER_HELP = "1/a = film 1 is better · 2/b = film 2 is better · = same · u undo · q quit"
+ANSWER_HELP = "1/a = film 1 is better · 2/b = film 2 is better · = same · s skip · u undo · q quit"
 
 
 class Questions:
@@ -70,15 +70,17 @@ class Questions:
                 kept.pop()
         return kept
 
+    def answered(self) -> int:
+        """Questions answered so far (skips and undone answers left out)."""
+        return sum(1 for answer in self.kept_answers() if answer != "s")
+
     def show(self, candidate: int, other: int) -> None:
         from rich.text import Text
 
         placed, compared = self.library.get(candidate), self.library.get(other)
         assert placed is not None and compared is not None
         heading = Text("Which is better?", style="bold")
-        heading.append(
-            f"  (question {len(self.kept_answers()) + 1} of at most {self.total})", style="dim"
-        )
+        heading.append(f"  (question {self.answered() + 1} of at most {self.total})", style="dim")
         self.console.print()
         self.console.print(heading)
         self.console.print(_film_lines("1", placed))

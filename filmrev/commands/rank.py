@@ -29,7 +29,7 @@ from filmrev.terminal import clean, rating_label
 
 if TYPE_CHECKING:
     from filmrev.model import Review
-    from filmrev.ranking import Comparison, Problem
+    from filmrev.ranking import Comparison, ComparisonLike, Problem
     from filmrev.store import Library
 
 rank_app = typer.Typer(
@@ -318,20 +318,40 @@ def _comparison_docs(comparisons: Sequence[Comparison]) -> list[dict[str, Any]]:
 
 
 @rank_app.command("place", no_args_is_help=True)
-def rank_place(ctx: typer.Context, ref: RefArgument) -> None:
-    """Rank a film by answering "which is better?" (at most ⌈log2(K+1)⌉ questions).
+def rank_place(
+    ctx: typer.Context,
+    ref: RefArgument,
+    again: Annotated[
+        bool,
+        typer.Option(
+            "--again",
+            help="Re-place after a rewatch: older answers about the film count a quarter.",
+        ),
+    ] = False,
+    forget_old: Annotated[
+        bool,
+        typer.Option("--forget-old", help="Like --again, but drop the older answers instead."),
+    ] = False,
+) -> None:
+    """Rank a film by answering "which is better?" (about log2(K) questions among K films).
 
     Each question (on stderr) shows the film being placed as 1 and a ranked film as 2.
 
-    Answers: 1/a film 1 is better · 2/b film 2 is better · = same (goes just below) · u undo.
+    The first questions are about the films rated within ±0.5★ of it; if it beats (or loses
+    to) all of them, the questions gallop further up (or down) the list.
+
+    Answers: 1/a film 1 is better · 2/b film 2 is better · = same (goes just below) ·
+    s skip (too hard to call: asks about another film, records nothing) · u undo.
 
     q quits with nothing changed; so do end of input and an unknown answer without a terminal.
 
     Without a terminal, answers are read from stdin, one per line; extra lines are ignored.
 
-    A film already ranked is placed again. Every answer is kept (see `rank history`).
+    A film already ranked is placed again. Every answer is kept (see `rank history`); after a
+    rewatch, --again keeps the older answers about the film at a quarter of their weight in
+    `rank refine` and `rank score` (`rank place --again amour-2012`); --forget-old drops them.
 
-    Example: printf '1\\n2\\n1\\n' | filmrev rank place rust-and-bone-2012
+    Example: printf '1\\ns\\n2\\n1\\n' | filmrev rank place rust-and-bone-2012
     """
     from filmrev import ranking
     from filmrev.commands.placing import Questions, confirm_placement
@@ -345,13 +365,15 @@ def rank_place(ctx: typer.Context, ref: RefArgument) -> None:
     review = find_for_change(library, ref)
     order = library.ranked_order()
     others = ranking.remove(order, review.id)
+    ratings = {film.id: film.rating for film in library.reviews()}
+    window = ranking.rating_window(others, ratings, review.rating)
     console = stderr_console()
     interactive = stdin_is_tty()
-    total = ranking.max_questions(len(others))
+    total = ranking.max_questions(len(others), window)
     replay: list[str] = []
     while True:
         questions = Questions(library, console, interactive=interactive, total=total, replay=replay)
-        placement = ranking.place(order, review.id, questions)
+        placement = ranking.place(order, review.id, questions, ratings)
         if not interactive or not placement.comparisons:
             break
         choice = confirm_placement(console, review, placement)
@@ -366,17 +388,54 @@ def rank_place(ctx: typer.Context, ref: RefArgument) -> None:
                 "the ranking changed while you were answering; nothing changed; "
                 f"run `filmrev rank place {review.slug}` again"
             )
+        older = 0
+        if again or forget_old:
+            kept, older = _weigh_down(locked.comparisons(), review.id, forget_old)
+            if older:
+                locked.replace_comparisons(kept)
         if placement.comparisons or placement.order != order:  # else nothing to write
             locked.add_comparisons(_comparison_docs(placement.comparisons))
             locked.set_order(placement.order, touched=[review.id])
     where = f"#{placement.position} of {len(placement.order)}"
     title = clean(review.display_title)
+    if older:
+        answers = f"{older} older answer{'s' if older != 1 else ''} about {title}"
+        note(f"dropped {answers}" if forget_old else f"weighed down {answers} (rewatch)")
     if review.rank is None:
         note(f"placed {title} at {where}")
     elif review.rank == placement.position:
         note(f"{title} stays at {where}")
     else:
         note(f"moved {title} from #{review.rank} to {where}")
+
+
+def _weigh_down(
+    docs: Sequence[Mapping[str, Any]], review_id: int, forget: bool
+) -> tuple[list[dict[str, Any]], int]:
+    """The stored comparisons with those about ``review_id`` weighed down (or dropped).
+
+    Returns the new list and how many answers were about the film.
+    """
+    from filmrev.ranking import AGAIN_WEIGHT
+
+    kept: list[dict[str, Any]] = []
+    about = 0
+    for doc in docs:
+        if review_id not in (doc.get("winner"), doc.get("loser")):
+            kept.append(dict(doc))
+            continue
+        about += 1
+        if not forget:
+            kept.append({**doc, "weight": round(_weight(doc) * AGAIN_WEIGHT, 6)})
+    return kept, about
+
+
+def _weight(doc: Mapping[str, Any]) -> float:
+    """A stored answer's weight: 1 unless a rewatch weighed it down (bad values count 1)."""
+    weight = doc.get("weight", 1.0)
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or not weight >= 0:
+        return 1.0
+    return float(weight)
 
 
 # --- rank check -------------------------------------------------------------------------------
@@ -396,7 +455,7 @@ def stored_comparisons(library: Library) -> list[tuple[Comparison, str | None]]:
         if not (_is_id(winner) and _is_id(loser)):
             continue
         at = doc.get("at")
-        comparison = Comparison(winner, loser, tie=doc.get("tie") is True)
+        comparison = Comparison(winner, loser, tie=doc.get("tie") is True, weight=_weight(doc))
         found.append((comparison, at if isinstance(at, str) else None))
     return found
 
@@ -436,6 +495,11 @@ def rank_check(ctx: typer.Context, output_format: DataFormatOption = DataFormat.
 
     Reports each pair whose latest answer says the lower-ranked film is better.
 
+    Reports preference cycles in your latest answers (A > B > C > A), with the answers
+    that form them: no order can agree with all of them; `rank place` one of the films
+    again, or let `rank refine` weigh them. Answers from before a rewatch (`rank place
+    --again`) are left out.
+
     Exit 0 when the ranking is consistent, 3 when it found something.
 
     Example: filmrev rank check || echo 'ranking needs work'
@@ -444,14 +508,21 @@ def rank_check(ctx: typer.Context, output_format: DataFormatOption = DataFormat.
 
     library = load_library(library_paths(ctx))
     films = {review.id: review for review in library.reviews()}
-    stored = stored_comparisons(library)
+    stored = [
+        (c, at) for c, at in stored_comparisons(library) if c.winner in films and c.loser in films
+    ]
+    # An answer weighed down by `rank place --again` was given before a rewatch: it still
+    # counts (a little) in the fit, but it no longer contradicts anything.
+    current = [(c, at) for c, at in stored if c.weight >= 1.0]
     problems = ranking.check(
         library.ranked_order(),
         {review_id: review.rating for review_id, review in films.items()},
-        [comparison for comparison, _ in stored],
+        [comparison for comparison, _ in current],
     )
+    times = {id(comparison): at for comparison, at in current}
+    found_cycles = ranking.cycles([comparison for comparison, _ in current])
     latest: dict[frozenset[int], tuple[Comparison, str | None]] = {}
-    for comparison, at in stored:
+    for comparison, at in current:
         latest[frozenset((comparison.winner, comparison.loser))] = (comparison, at)
     if output_format is DataFormat.json:
         from filmrev.exporters.json_export import dumps
@@ -465,13 +536,16 @@ def rank_check(ctx: typer.Context, output_format: DataFormatOption = DataFormat.
             }
             if problem.kind == "comparison":
                 comparison, at = latest[frozenset((problem.higher, problem.lower))]
-                entry["comparison"] = {
-                    "winner": comparison.winner,
-                    "loser": comparison.loser,
-                    "tie": comparison.tie,
-                    "at": at,
-                }
+                entry["comparison"] = _answer_json(comparison, at)
             entries.append(entry)
+        for cycle in found_cycles:
+            entries.append(
+                {
+                    "kind": "cycle",
+                    "films": [film_json(films[answer.winner]) for answer in cycle],
+                    "comparisons": [_answer_json(a, times.get(id(a))) for a in cycle],
+                }
+            )
         write_data(dumps(entries))
     else:
         for problem in problems:
@@ -479,18 +553,49 @@ def rank_check(ctx: typer.Context, output_format: DataFormatOption = DataFormat.
             if problem.kind == "comparison":
                 at = latest[frozenset((problem.higher, problem.lower))][1]
             print(_problem_line(problem, films, at))
+        for cycle in found_cycles:
+            print(_cycle_line(cycle, films, times))
         sys.stdout.flush()
-    if problems:
+    if problems or found_cycles:
         by_rating = sum(1 for problem in problems if problem.kind == "rating")
         by_answer = len(problems) - by_rating
+        count = len(problems) + len(found_cycles)
+        cycles_part = ""
+        if found_cycles:
+            plural = "s" if len(found_cycles) != 1 else ""
+            cycles_part = f", {len(found_cycles)} preference cycle{plural}"
         raise ChecksFailed(
-            f"rank check found {len(problems)} problem{'s' if len(problems) != 1 else ''} "
-            f"({by_rating} rank/rating, {by_answer} with a stored answer)"
+            f"rank check found {count} problem{'s' if count != 1 else ''} "
+            f"({by_rating} rank/rating, {by_answer} with a stored answer{cycles_part})"
         )
     note(
         f"ranking is consistent ({len(library.ranked_order())} ranked films, "
         f"{len(stored)} comparisons)"
     )
+
+
+def _answer_json(comparison: ComparisonLike, at: str | None) -> dict[str, Any]:
+    return {
+        "winner": comparison.winner,
+        "loser": comparison.loser,
+        "tie": comparison.tie,
+        "at": at,
+    }
+
+
+def _cycle_line(
+    cycle: Sequence[ComparisonLike], films: Mapping[int, Review], times: Mapping[int, str | None]
+) -> str:
+    """``preference cycle: A > B > C > A (answers: A over B on 2026-01-02; ...)``."""
+    names = [label(films[answer.winner]) for answer in cycle]
+    answers = []
+    for answer in cycle:
+        at = times.get(id(answer))
+        when = f" on {at[:10]}" if at else ""
+        winner = clean(films[answer.winner].display_title)
+        loser = clean(films[answer.loser].display_title)
+        answers.append(f"{winner} over {loser}{when}")
+    return f"preference cycle: {' > '.join([*names, names[0]])} (answers: {'; '.join(answers)})"
 
 
 # --- rank history -----------------------------------------------------------------------------
@@ -511,14 +616,14 @@ def rank_history(
     """
     library = load_library(library_paths(ctx))
     review = find(library, ref)
-    rows: list[tuple[str | None, int, str]] = []
+    rows: list[tuple[str | None, int, str, float]] = []
     for comparison, at in stored_comparisons(library):
         if review.id not in (comparison.winner, comparison.loser):
             continue
         won = comparison.winner == review.id
         against = comparison.loser if won else comparison.winner
         result = "tie" if comparison.tie else "won" if won else "lost"
-        rows.append((at, against, result))
+        rows.append((at, against, result, comparison.weight))
     if not rows:
         note(
             f"no comparisons for {clean(review.display_title)} yet; "
@@ -528,10 +633,10 @@ def rank_history(
         from filmrev.exporters.json_export import dumps
 
         entries = []
-        for at, against, result in rows:
+        for at, against, result, weight in rows:
             other = library.get(against)
             film = film_json(other) if other else {"id": against}
-            entries.append({"at": at, "result": result, "against": film})
+            entries.append({"at": at, "result": result, "against": film, "weight": weight})
         write_data(dumps(entries))
         return
     if not rows:
@@ -546,11 +651,19 @@ def rank_history(
     table.add_column("Rank", justify="right", style="magenta", no_wrap=True)
     table.add_column("Rating", style="yellow", no_wrap=True)
     styles = {"won": "green", "lost": "red", "tie": "yellow"}
-    for at, against, result in rows:
+    rewatched = any(weight < 1 for *_, weight in rows)
+    if rewatched:  # answers from before a rewatch (`rank place --again`) count less
+        table.add_column("Weight", justify="right", style="dim", no_wrap=True)
+    for at, against, result, weight in rows:
         other = library.get(against)
         when = at[:16].replace("T", " ") if at else ""
         name = Text(clean(other.display_title)) if other else Text(f"review {against}")
         rank = f"#{other.rank}" if other and other.rank is not None else ""
         rating = rating_label(other.rating) if other else ""
-        table.add_row(when, Text(result, style=styles[result]), name, rank, rating)
+        cells: list[str | Text] = [when, Text(result, style=styles[result]), name, rank, rating]
+        table.add_row(*cells, *([f"{weight:g}"] if rewatched else []))
     stdout_console().print(table)
+
+
+# `rank refine` and `rank score` live in their own module and register on rank_app.
+from filmrev.commands import refine  # noqa: E402, F401

@@ -323,6 +323,7 @@ class SortKey(str, Enum):
     title = "title"  # type: ignore[assignment]  # shadows str.title; Typer needs the value
     added = "added"
     watched = "watched"
+    score = "score"  # the model score of `rank score`: ranked films only
 
 
 def print_reviews(
@@ -443,6 +444,10 @@ def list_reviews(
         ordered = default_order(reviews)
         if reverse:
             ordered.reverse()
+    elif sort is SortKey.score:
+        from filmrev.commands.refine import sort_by_score
+
+        ordered = sort_by_score(load_library(paths), reviews, reverse=reverse)
     else:
         ordered = sort_reviews(reviews, sort.value, reverse=reverse)
     if limit is not None:

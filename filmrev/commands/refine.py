@@ -1,0 +1,314 @@
+"""``rank refine`` and ``rank score``: the Bradley–Terry fit of every stored answer.
+
+The fit itself is :func:`filmrev.ranking.fit`; these commands ask the questions that help it
+most, show what it would change, and save the result in one write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from filmrev.cli import library_paths, note, stderr_console, stdin_is_tty, stdout_console
+from filmrev.commands.rank import (
+    DataFormat,
+    DataFormatOption,
+    LimitOption,
+    _comparison_docs,
+    film_json,
+    rank_app,
+    stored_comparisons,
+)
+from filmrev.commands.reviews import load_library
+from filmrev.errors import Cancelled, FilmrevError, ValidationError
+from filmrev.terminal import clean, rating_label
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from filmrev.model import Review
+    from filmrev.ranking import Comparison, Fit, Move
+    from filmrev.store import Library
+
+SURE_Z = 2.0
+"""A neighbouring pair is asked about when contradicted or when the fit puts the two films
+less than this many standard errors apart."""
+
+DEFAULT_QUESTIONS = 5
+
+
+class RefineFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _fit(library: Library, extra: Sequence[Comparison] = ()) -> tuple[Fit, list[Comparison]]:
+    """The fit of the ranked films to the stored answers (plus ``extra``) and those answers."""
+    from filmrev import ranking
+
+    answers = [comparison for comparison, _ in stored_comparisons(library)] + list(extra)
+    ratings = {review.id: review.rating for review in library.reviews()}
+    return ranking.fit(library.ranked_order(), answers, ratings), answers
+
+
+def model_scores(library: Library) -> dict[int, float]:
+    """Each ranked film's model score, 0–100 (see :func:`filmrev.ranking.fit`)."""
+    return _fit(library)[0].scores
+
+
+def sort_by_score(library: Library, reviews: Iterable[Review], *, reverse: bool) -> list[Review]:
+    """``list --sort score``: ranked films by model score, highest first; unranked last."""
+    from filmrev.folding import fold
+
+    scores = model_scores(library)
+    pool = list(reviews)
+    scored = [review for review in pool if review.id in scores]
+    unscored = [review for review in pool if review.id not in scores]
+    scored.sort(key=lambda review: (review.rank or 0, review.id))
+    scored.sort(key=lambda review: scores[review.id], reverse=not reverse)
+    unscored.sort(key=lambda review: (fold(review.title), review.id))
+    return scored + unscored
+
+
+# --- rank refine ------------------------------------------------------------------------------
+
+
+def _next_pair(
+    order: Sequence[int],
+    fitted: Fit,
+    answers: Sequence[Comparison],
+    asked: set[frozenset[int]],
+) -> tuple[int, int] | None:
+    """The neighbouring pair (in the order refine would give) most worth a question, or
+    None when the fit is sure enough of every pair not asked yet."""
+    from filmrev import ranking
+
+    proposed = ranking.proposed_order(order, fitted, answers)
+    for doubt in ranking.doubtful_pairs(fitted, answers, proposed):
+        if frozenset((doubt.higher, doubt.lower)) in asked:
+            continue
+        if doubt.contradicted or doubt.z < SURE_Z:
+            return doubt.higher, doubt.lower
+        return None  # sorted: the rest are surer still
+    return None
+
+
+def _ask_questions(
+    library: Library, console: Console, stored: Sequence[Comparison], limit: int
+) -> list[Comparison]:
+    """Ask up to ``limit`` questions, refitting after each answer; the answers given."""
+    from filmrev import ranking
+    from filmrev.commands.placing import Questions
+
+    questions = Questions(library, console, interactive=stdin_is_tty(), total=limit)
+    ratings = {review.id: review.rating for review in library.reviews()}
+    order = library.ranked_order()
+    given: list[tuple[frozenset[int], Comparison | None]] = []  # None: skipped
+    while sum(1 for _, answer in given if answer is not None) < limit:
+        new = [answer for _, answer in given if answer is not None]
+        fitted = ranking.fit(order, [*stored, *new], ratings)
+        pair = _next_pair(order, fitted, [*stored, *new], {key for key, _ in given})
+        if pair is None:
+            break
+        higher, lower = pair
+        reply = questions(higher, lower)
+        if reply == "q":
+            raise Cancelled("refine quit; nothing changed")
+        if reply == "u":
+            if given:
+                given.pop()
+            continue
+        key = frozenset(pair)
+        if reply == "s":
+            given.append((key, None))
+        elif reply == "=":
+            given.append((key, ranking.Comparison(higher, lower, tie=True)))
+        elif reply == "1":
+            given.append((key, ranking.Comparison(higher, lower)))
+        else:
+            given.append((key, ranking.Comparison(lower, higher)))
+    return [answer for _, answer in given if answer is not None]
+
+
+def _moves_table(moves: Sequence[Move], films: Mapping[int, Review]) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("Move", justify="right", no_wrap=True, style="magenta")
+    table.add_column("Film")
+    table.add_column("Rating", style="yellow", no_wrap=True)
+    table.add_column("Answers for", justify="right", style="green", no_wrap=True)
+    table.add_column("against", justify="right", style="red", no_wrap=True)
+    for move in moves:
+        review = films[move.review_id]
+        table.add_row(
+            f"#{move.before} → #{move.after}",
+            Text(clean(review.display_title)),
+            rating_label(review.rating) if review.rating is not None else "",
+            str(move.agreeing),
+            str(move.disagreeing),
+        )
+    return table
+
+
+def _move_json(move: Move, film: Review) -> dict[str, Any]:
+    return {
+        "film": film_json(film),
+        "from": move.before,
+        "to": move.after,
+        "answers_for": move.agreeing,
+        "answers_against": move.disagreeing,
+    }
+
+
+@rank_app.command("refine")
+def rank_refine(
+    ctx: typer.Context,
+    questions: Annotated[
+        int,
+        typer.Option(
+            "--questions",
+            min=0,
+            help="Ask at most N questions about doubtful neighbours first (0: none).",
+            metavar="N",
+        ),
+    ] = DEFAULT_QUESTIONS,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only show the moves: no questions, no change.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Apply the moves without asking.")] = False,
+    output_format: Annotated[
+        RefineFormat, typer.Option("--format", "-f", help="Output format of the moves.")
+    ] = RefineFormat.table,
+) -> None:
+    """Re-rank from every stored answer (a Bradley–Terry fit) and show the moves.
+
+    The fit weighs all your answers together, with a weak pull towards the current order and
+    the star ratings, so one moody answer no longer decides a film's place; two neighbours
+    swap only when the fit is fairly sure (half a standard error apart). First it asks up
+    to N questions (as `rank place` does: 1, 2, =, s skip, u undo, q quit; answers from stdin
+    without a terminal) about neighbouring films whose answers disagree or that it cannot
+    tell apart; each answer is stored.
+
+    The moves go to stdout: film, from → to, and the answers between it and the films it
+    passes that agree (for) and disagree (against). Nothing moves until you confirm on a
+    terminal, or give --yes; --dry-run only reports. One write for the whole refine.
+
+    Example: filmrev rank refine --dry-run
+
+    Example: printf '1\\n2\\n' | filmrev rank refine --questions 2 --yes
+    """
+    from filmrev import ranking
+    from filmrev.cli import confirm
+    from filmrev.store import refuse_if_broken, writing
+
+    paths = library_paths(ctx)
+    library = load_library(paths)
+    if not dry_run:
+        refuse_if_broken(library)
+        if not yes and not stdin_is_tty():
+            raise ValidationError(
+                "rank refine moves films only when confirmed: give --yes without a terminal "
+                "(or --dry-run to only see the moves); nothing changed"
+            )
+    order = library.ranked_order()
+    if len(order) < 2:
+        note("fewer than two ranked films: nothing to refine")
+        return
+    films = {review.id: review for review in library.reviews()}
+    stored = [comparison for comparison, _ in stored_comparisons(library)]
+    new = [] if dry_run else _ask_questions(library, stderr_console(), stored, questions)
+    fitted, answers = _fit(library, new)
+    proposed = ranking.proposed_order(order, fitted, answers)
+    moves = ranking.moves(order, proposed, answers)
+    if output_format is RefineFormat.json:
+        from filmrev.cli import write_data
+        from filmrev.exporters.json_export import dumps
+
+        write_data(dumps([_move_json(move, films[move.review_id]) for move in moves]))
+    elif moves:
+        console = stdout_console()
+        console.print(_moves_table(moves, films))
+    answered = f"{len(new)} new answer{'s' if len(new) != 1 else ''}"
+    if not moves:
+        note(
+            f"nothing to move: your answers favour no other order clearly enough "
+            f"({len(order)} ranked films, {len(answers)} answers)"
+        )
+    if dry_run:
+        if moves:
+            note(f"dry run: {len(moves)} films would move; nothing changed")
+        return
+    if not moves and not new:
+        return
+    if moves and not yes and not confirm(f"Move these {len(moves)} films?"):
+        raise Cancelled("refine declined; nothing changed")
+    with writing(paths) as locked:
+        if locked.ranked_order() != order:
+            raise FilmrevError(
+                "the ranking changed while you were answering; nothing changed; "
+                "run `filmrev rank refine` again"
+            )
+        locked.add_comparisons(_comparison_docs(new))
+        if moves:
+            locked.set_order(proposed)
+    if moves:
+        note(f"moved {len(moves)} films ({answered} stored)")
+    else:
+        note(f"{answered} stored")
+
+
+# --- rank score -------------------------------------------------------------------------------
+
+
+@rank_app.command("score")
+def rank_score(
+    ctx: typer.Context,
+    limit: LimitOption = None,
+    output_format: DataFormatOption = DataFormat.table,
+) -> None:
+    """Each ranked film's model score, 0–100 (best 100), in rank order.
+
+    The score is the Bradley–Terry strength fitted to every stored answer (see `rank refine`),
+    scaled so the best film is 100 and the worst 0: a big gap means your answers tell the
+    two films far apart. A film scored above the one ranked just above it is one
+    `rank refine` may move up (when the answers are sure enough). `filmrev list --sort
+    score` orders by it.
+
+    Example: filmrev rank score --limit 10
+    """
+    library = load_library(library_paths(ctx))
+    scores = model_scores(library)
+    ranked = [film for film in map(library.get, library.ranked_order()) if film is not None]
+    if limit is not None:
+        ranked = ranked[:limit]
+    if not ranked:
+        note("no ranked films; rank one with `filmrev rank place REF`")
+    if output_format is DataFormat.json:
+        from filmrev.cli import write_data
+        from filmrev.exporters.json_export import dumps
+
+        write_data(dumps([{**film_json(film), "score": scores[film.id]} for film in ranked]))
+        return
+    if not ranked:
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("Rank", justify="right", style="magenta", no_wrap=True)
+    table.add_column("Score", justify="right", style="cyan", no_wrap=True)
+    table.add_column("Film")
+    table.add_column("Rating", style="yellow", no_wrap=True)
+    for film in ranked:
+        table.add_row(
+            f"#{film.rank}",
+            f"{scores[film.id]:.1f}",
+            Text(clean(film.display_title)),
+            rating_label(film.rating) if film.rating is not None else "",
+        )
+    stdout_console().print(table)
