@@ -67,9 +67,28 @@ def review_panel(review: Review) -> Panel:
         from rich.markdown import Markdown
 
         parts.append(Markdown(clean(review.body, multiline=True), hyperlinks=False))
+    if review.comments:
+        parts.extend(comment_lines(review))
     title = Text(clean(review.display_title), style="bold")
     subtitle = Text(f"{review.slug} · id {review.id}", style="dim")
     return Panel(Group(*parts), title=title, subtitle=subtitle, title_align="left", padding=(1, 2))
+
+
+def comment_lines(review: Review) -> list[RenderableType]:
+    """``Comments (N)`` and each comment (author · date, then its text), replies indented."""
+    from rich.padding import Padding
+
+    depth: dict[int, int] = {}
+    lines: list[RenderableType] = [Text(""), Text(f"Comments ({len(review.comments)})", "bold")]
+    for comment in review.comments:
+        level = depth[comment.parent] + 1 if comment.parent in depth else 0
+        depth[comment.id] = level
+        heading = Text(clean(comment.author or "Anonymous"), style="bold")
+        if comment.date:
+            heading.append(f" · {comment.date[:16].replace('T', ' ')}", style="dim")
+        text = Text(clean(comment.text.strip(), multiline=True))
+        lines.append(Padding(Group(heading, text), (1, 0, 0, 4 * level)))
+    return lines
 
 
 def reviews_table(

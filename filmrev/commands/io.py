@@ -42,6 +42,7 @@ class ImportFormat(str, Enum):
     markdown = "markdown"
     letterboxd = "letterboxd"
     imdb = "imdb"
+    wordpress = "wordpress"
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -229,7 +230,7 @@ def import_reviews(
         str,
         typer.Argument(
             help="A filmrev JSON export, .md file or folder, Letterboxd zip/folder/CSV, "
-            "or IMDb ratings CSV.",
+            "IMDb ratings CSV, or WordPress export (.xml, WordPress.com .zip).",
             metavar="PATH",
             show_default=False,
         ),
@@ -261,8 +262,21 @@ def import_reviews(
         bool,
         typer.Option("--all-types", help="IMDb: import series and episodes too, not only films."),
     ] = False,
+    all_posts: Annotated[
+        bool,
+        typer.Option(
+            "--all-posts", help="WordPress: import posts without a film year in the title too."
+        ),
+    ] = False,
+    apply_hints: Annotated[
+        bool,
+        typer.Option(
+            "--apply-hints",
+            help="WordPress: set ranks (#3 in captions) and ratings (4.5/5) found in posts.",
+        ),
+    ] = False,
 ) -> None:
-    """Import reviews: a filmrev export, Markdown files, a Letterboxd export or IMDb ratings.
+    """Import reviews: a filmrev export, Markdown files, Letterboxd, IMDb ratings or WordPress.
 
     Everything is checked first: any problem is listed as file:line: reason and
     nothing is imported. Re-importing the same file changes nothing; a newer
@@ -283,6 +297,8 @@ def import_reviews(
             input_format.value,
             ranked_list=ranked_list,
             all_types=all_types,
+            all_posts=all_posts,
+            apply_hints=apply_hints,
             progress=progress,
         )
         if dry_run:
