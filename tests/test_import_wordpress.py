@@ -8,7 +8,6 @@ statuses, entities and hostile input.
 
 from __future__ import annotations
 
-import io
 import json
 import zipfile
 from pathlib import Path
@@ -157,7 +156,7 @@ def test_summary_says_what_was_skipped_and_why(cli: Runner) -> None:
         "skipped 6 attachments, 2 pages (not review posts)",
         "skipped 1 post without a film year in the title: "
         "'Why I Still Go to the Movies Alone' (--all-posts imports them)",
-        "imported as draft (not published on the blog): Holy Motors (draft), "
+        "imported as draft (not published on the blog): holy-motors-2012 (draft), "
         "taxi-driver-revisited (private), portrait-of-a-lady-on-fire-2019 (future)",
         "3 reader comments; skipped 1 pending, 1 pingback, 1 trashed",
         "rust-and-bone-2012: hint: rank #3 (in an image caption) — not set; --apply-hints sets it",
@@ -240,3 +239,208 @@ def test_merges_with_the_letterboxd_entry_of_the_same_film(cli: Runner, tmp_path
     assert rust["sources"]["wordpress"] == "https://seedblog.example/?p=2201"
     assert len(rust["comments"]) == 2 and rust["categories"] == ["Reviews"]
     assert "<!--more-->" in rust["body"]
+
+
+# --- our own fixtures -------------------------------------------------------------------------
+
+HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.1/excerpt/"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.1/">
+<channel><title>Mini</title><link>https://mini.example</link>
+<wp:wxr_version>1.1</wp:wxr_version><wp:base_site_url>https://mini.example</wp:base_site_url>
+"""
+
+
+def item(
+    post_id: int,
+    title: str,
+    content: str,
+    *,
+    status: str = "publish",
+    post_type: str = "post",
+    name: str = "",
+    extra: str = "",
+) -> str:
+    return f"""<item><title><![CDATA[{title}]]></title>
+<link>https://mini.example/?p={post_id}</link><dc:creator>me</dc:creator>
+<guid isPermaLink="false">https://mini.example/?p={post_id}</guid>
+<content:encoded><![CDATA[{content}]]></content:encoded><excerpt:encoded><![CDATA[]]></excerpt:encoded>
+<wp:post_id>{post_id}</wp:post_id><wp:post_date>2020-01-0{post_id % 9 + 1} 10:00:00</wp:post_date>
+<wp:post_date_gmt>2020-01-0{post_id % 9 + 1} 09:00:00</wp:post_date_gmt>
+<wp:post_name>{name}</wp:post_name><wp:status>{status}</wp:status>
+<wp:post_type>{post_type}</wp:post_type>{extra}</item>
+"""
+
+
+def comment(ident: int, parent: int, text: str, approved: str = "1", day: int = 1) -> str:
+    return f"""<wp:comment><wp:comment_id>{ident}</wp:comment_id>
+<wp:comment_author><![CDATA[Reader {ident}]]></wp:comment_author>
+<wp:comment_author_url>not a url</wp:comment_author_url>
+<wp:comment_date>2020-02-0{day} 12:00:00</wp:comment_date>
+<wp:comment_date_gmt>2020-02-0{day} 11:00:00</wp:comment_date_gmt>
+<wp:comment_content><![CDATA[{text}]]></wp:comment_content>
+<wp:comment_approved>{approved}</wp:comment_approved><wp:comment_type>comment</wp:comment_type>
+<wp:comment_parent>{parent}</wp:comment_parent></wp:comment>"""
+
+
+def wxr(tmp_path: Path, *items: str, name: str = "mini.xml") -> Path:
+    path = tmp_path / name
+    path.write_text(HEAD + "".join(items) + "</channel></rss>\n", "utf-8")
+    return path
+
+
+def test_classic_post_rules_shortcodes_and_entities(cli: Runner, tmp_path: Path) -> None:
+    classic = (
+        "First line\nsecond line of the same paragraph.\n\n"
+        'A <a href="https://example.org/a_b">link</a> and [gallery ids="3,4"] here.\n\n'
+        '<img class="alignnone wp-image-9" src="https://mini.example/up/still-300x200.jpg" '
+        'alt="A still" />\n\n'
+        "[youtube https://www.youtube.com/watch?v=abc_DEF]\n\n"
+        "[contact-form]\n\nI give it ★★★★½ and that is that."
+    )
+    path = wxr(
+        tmp_path,
+        item(1, "Hit &amp; Run (2012)", classic, name="am%c3%a9lie-2001"),
+        item(9, "still", "", post_type="attachment", status="inherit",
+             extra="<wp:attachment_url>https://mini.example/up/still.jpg</wp:attachment_url>"),
+    )  # fmt: skip
+    result = cli("import", str(path))
+    assert result.code == 0, result.err
+    # post_name "amélie-2001" (URL-decoded) is no valid slug: the title gives one.
+    assert "hit-run-2012: hint: rating 4.5 (in the text) — not set" in result.err
+    assert "hit-run-2012: shortcode [gallery] kept as text" in result.err
+    assert (
+        "shortcodes not converted (kept as text): [contact-form] in 1 post, [gallery] in 1 post"
+    ) in result.err
+    review = library(cli)["hit-run-2012"]
+    assert review["title"] == "Hit & Run" and review["year"] == 2012
+    assert review["rating"] is None
+    assert review["body"] == (
+        "First line  \nsecond line of the same paragraph.\n\n"
+        'A [link](https://example.org/a_b) and [gallery ids="3,4"] here.\n\n'
+        "![A still](https://mini.example/up/still.jpg)\n\n"
+        "<https://www.youtube.com/watch?v=abc_DEF>\n\n"
+        "[contact-form]\n\n"
+        "I give it ★★★★½ and that is that.\n"
+    )
+    assert review["images"] == [
+        {"src": "https://mini.example/up/still.jpg", "caption": None, "featured": False}
+    ]
+    assert review["links"] == ["https://www.youtube.com/watch?v=abc_DEF"]
+
+
+def test_apply_hints_sets_a_rating_only_where_there_is_none(cli: Runner, tmp_path: Path) -> None:
+    path = wxr(
+        tmp_path,
+        item(1, "Amour (2012)", "<p>Verdict: 4.5/5</p>", name="amour-2012"),
+        item(2, "Vertigo (1958)", "<p>Five stars? No: 4 stars.</p>", name="vertigo-1958"),
+    )
+    assert cli("add", "Vertigo", "--year", "1958", "--rating", "3").code == 0
+    result = cli("import", str(path), "--apply-hints")
+    assert result.code == 0, result.err
+    films = library(cli)
+    assert films["amour-2012"]["rating"] == 4.5
+    assert films["vertigo-1958"]["rating"] == 3.0
+
+
+def test_nested_comments_statuses_and_skipped_types(cli: Runner, tmp_path: Path) -> None:
+    comments = (
+        comment(10, 0, "Top level.", day=1)
+        + comment(11, 10, "A reply.", day=2)
+        + comment(12, 11, "A reply to the reply.", day=3)
+        + comment(13, 10, "Pending reply.", approved="0", day=4)
+        + comment(14, 13, "Reply to a pending one.", day=5)
+        + comment(15, 0, "Spam!", approved="spam", day=6)
+    )
+    path = wxr(
+        tmp_path,
+        item(1, "Amour (2012)", "<p>Text.</p>", name="amour-2012", extra=comments),
+        item(2, "Holy Motors (2012)", "Notes.", status="pending", name="holy-motors-2012"),
+        item(3, "Trashed (2012)", "Gone.", status="trash"),
+        item(4, "About", "A page.", post_type="page"),
+        item(5, "Menu", "", post_type="nav_menu_item"),
+    )
+    result = cli("import", str(path))
+    assert result.code == 0, result.err
+    assert "skipped 1 menu item, 1 page, 1 trash post (not review posts)" in result.err
+    assert "imported as draft (not published on the blog): holy-motors-2012 (pending)" in result.err
+    assert "4 reader comments; skipped 1 pending, 1 spam" in result.err
+    films = library(cli)
+    assert sorted(films) == ["amour-2012", "holy-motors-2012"]
+    assert films["holy-motors-2012"]["status"] == "draft"
+    assert films["holy-motors-2012"]["published"] is None
+    assert [(c["id"], c["parent"]) for c in films["amour-2012"]["comments"]] == [
+        (10, None),
+        (11, 10),
+        (12, 11),
+        (14, 10),  # its parent was pending: it stays in the thread, one level up
+    ]
+    first = films["amour-2012"]["comments"][0]
+    assert first["date"] == "2020-02-01T12:00:00+01:00" and first["author_url"] is None
+    shown = cli("show", "amour-2012").out
+    depth = {
+        text: line.index(text.split()[0]) - line.index("│") for line in shown.splitlines()
+        for text in ("Reader 10", "Reader 11", "Reader 12", "Reader 14") if text in line
+    }  # fmt: skip
+    assert depth["Reader 11"] - depth["Reader 10"] == 4
+    assert depth["Reader 12"] - depth["Reader 10"] == 8
+    assert depth["Reader 14"] - depth["Reader 10"] == 4
+
+
+def hostile(cli: Runner, path: Path, isolated_library: Path, message: str) -> None:
+    assert cli("add", "Amour").code == 0
+    before = isolated_library.read_bytes()
+    result = cli("import", str(path))
+    assert result.code == 1
+    assert result.out == ""
+    assert len(result.err.splitlines()) == 1 and message in result.err, result.err
+    assert isolated_library.read_bytes() == before
+
+
+def test_billion_laughs_is_refused(cli: Runner, tmp_path: Path, isolated_library: Path) -> None:
+    entities = '<!ENTITY a0 "ha">' + "".join(
+        f'<!ENTITY a{n} "{f"&a{n - 1};" * 10}">' for n in range(1, 10)
+    )
+    path = tmp_path / "laughs.xml"
+    path.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE rss [{entities}]>'
+        + HEAD.split("?>", 1)[1].replace("<title>Mini</title>", "<title>&a9;</title>")
+        + "</channel></rss>",
+        "utf-8",
+    )
+    hostile(cli, path, isolated_library, "refused: the XML declares a DTD or entities")
+
+
+def test_external_entity_is_refused(cli: Runner, tmp_path: Path, isolated_library: Path) -> None:
+    path = tmp_path / "xxe.xml"
+    path.write_text(
+        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        + HEAD.split("?>", 1)[1]
+        + item(1, "Leak (2012)", "&x;").replace("<![CDATA[&x;]]>", "&x;")
+        + "</channel></rss>",
+        "utf-8",
+    )
+    hostile(cli, path, isolated_library, "refused: the XML declares a DTD or entities")
+
+
+def test_zip_bomb_is_refused(cli: Runner, tmp_path: Path, isolated_library: Path) -> None:
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("blog/blog.000.xml", HEAD + " " * (30 << 20) + "</channel></rss>")
+    hostile(cli, path, isolated_library, "(a zip bomb?)")
+
+
+def test_zip_slip_names_are_refused(cli: Runner, tmp_path: Path, isolated_library: Path) -> None:
+    path = tmp_path / "slip.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("../../blog.000.xml", HEAD + "</channel></rss>")
+    hostile(cli, path, isolated_library, "refused: the zip holds a path outside its folder")
+
+
+def test_a_plain_rss_feed_is_not_a_wordpress_export(
+    cli: Runner, tmp_path: Path, isolated_library: Path
+) -> None:
+    path = tmp_path / "feed.xml"
+    path.write_text('<?xml version="1.0"?><rss><channel><title>x</title></channel></rss>', "utf-8")
+    hostile(cli, path, isolated_library, "an RSS feed, not a WordPress export")

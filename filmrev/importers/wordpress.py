@@ -37,6 +37,7 @@ from filmrev.errors import ValidationError
 from filmrev.html_markdown import comment_markdown, html_to_markdown, is_video_url
 from filmrev.importers.common import Batch, Incoming, NoProgress, Problems, Progress, tracked
 from filmrev.model import (
+    make_slug,
     parse_date,
     parse_optional_url,
     parse_rank,
@@ -58,7 +59,12 @@ _RATING_HINT_RES = (
 _STARS_RE = re.compile(r"(★{1,5})(½)?|(½)")
 _NO_DATE = "0000-00-00 00:00:00"
 _WP_DATE = "%Y-%m-%d %H:%M:%S"
-TYPE_NOUNS = {"attachment": "attachments", "page": "pages", "nav_menu_item": "menu items"}
+#: How the summary names skipped item types: (one, many).
+TYPE_NOUNS = {
+    "attachment": ("attachment", "attachments"),
+    "page": ("page", "pages"),
+    "nav_menu_item": ("menu item", "menu items"),
+}
 
 
 @dataclass
@@ -393,10 +399,13 @@ class _Reader:
             if year is None and not item.meta.get(META_PREFIX + "year") and not self.all_posts:
                 no_year.append(title or f"post {item.post_id}")
                 continue
-            report = PostReport(slug_or_title=unquote(item.post_name) or title)
+            report = PostReport(slug_or_title=title)
             record = self.record(item, report, skipped_comments)
             if record is None:
                 continue
+            report.slug_or_title = record.fields.get("slug") or make_slug(
+                record.fields["title"], record.fields["year"], (), item.post_id or 1
+            )
             batch.records.append(record)
             kept_comments += len(record.fields.get("comments", []))
             reports.append(report)
@@ -417,12 +426,12 @@ class _Reader:
     ) -> list[str]:
         lines: list[str] = []
         if other:
-            parts = [
-                f"{count} {TYPE_NOUNS.get(kind, kind + ('s' if count != 1 else ''))}"
-                if count != 1
-                else f"1 {kind.replace('_', ' ')}"
-                for kind, count in sorted(other.items())
-            ]
+            parts = []
+            for kind, count in sorted(other.items()):
+                one, many = TYPE_NOUNS.get(
+                    kind, (kind.replace("_", " "), kind.replace("_", " ") + "s")
+                )
+                parts.append(f"{count} {one if count == 1 else many}")
             lines.append(f"skipped {', '.join(parts)} (not review posts)")
         if no_year:
             quoted = ", ".join(repr(title) for title in no_year[:5])
