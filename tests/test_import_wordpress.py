@@ -30,7 +30,7 @@ def library(cli: Runner) -> dict[str, dict[str, Any]]:
 
 
 def created_of(item: dict[str, Any]) -> str:
-    moment = item["date_gmt"] or item["date"]
+    moment = str(item["date_gmt"] or item["date"])
     return moment.replace(" ", "T") + ".000000Z"
 
 

@@ -28,6 +28,12 @@ class ExportFormat(str, Enum):
     markdown = "markdown"
     csv = "csv"
     letterboxd = "letterboxd"
+    wordpress = "wordpress"
+
+
+class StatusFilter(str, Enum):
+    published = "published"
+    draft = "draft"
 
 
 class Profile(str, Enum):
@@ -76,7 +82,8 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="json (lossless), markdown, csv (spreadsheet) or letterboxd (their import CSV).",
+            help="json (lossless), markdown, csv (spreadsheet), letterboxd (their import CSV) "
+            "or wordpress (WXR for Tools → Import).",
         ),
     ] = ExportFormat.json,
     out: Annotated[
@@ -106,6 +113,40 @@ def export(
             "--force", help="Overwrite or delete files in DIR that filmrev did not write."
         ),
     ] = False,
+    site_url: Annotated[
+        str | None,
+        typer.Option(
+            "--site-url",
+            help="wordpress: the blog's address (default: the host of the reviews' urls).",
+            metavar="URL",
+            show_default=False,
+        ),
+    ] = None,
+    author: Annotated[
+        str | None,
+        typer.Option(
+            "--author",
+            help="wordpress: the posts' author (default: config author, else your login name).",
+            metavar="NAME",
+            show_default=False,
+        ),
+    ] = None,
+    tags: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tag", help="wordpress: only reviews with this tag (repeatable).", show_default=False
+        ),
+    ] = None,
+    year: Annotated[
+        str | None,
+        typer.Option(
+            "--year", help="wordpress: only films of this release year.", show_default=False
+        ),
+    ] = None,
+    status: Annotated[
+        StatusFilter | None,
+        typer.Option("--status", help="wordpress: only published or only draft reviews."),
+    ] = None,
 ) -> None:
     """Export the library: JSON, Markdown (one document, or a site directory), CSV, Letterboxd.
 
@@ -120,8 +161,30 @@ def export(
     is_site = output_format is ExportFormat.markdown and out is not None
     if (profile is not None or jsonld) and not is_site:
         usage_error("--profile and --jsonld apply to --format markdown with --out DIR")
+    wordpress_options = (site_url, author, tags or None, year, status)
+    if output_format is not ExportFormat.wordpress and any(
+        option is not None for option in wordpress_options
+    ):
+        usage_error("--site-url, --author, --tag, --year and --status apply to --format wordpress")
     library = load_library(library_paths(ctx))
     reviews = library.reviews()
+    if output_format is ExportFormat.wordpress:
+        from filmrev.commands.wordpress_export import export_wordpress
+
+        text = export_wordpress(
+            reviews,
+            site_url=site_url,
+            author=author,
+            tags=tags or [],
+            year=year,
+            status=status.value if status else None,
+        )
+        if out is None:
+            write_data(text)
+            return
+        _write_file(out, text.encode("utf-8"), output_format.value)
+        note(f"exported {_count(text.count('<item>'), 'review')} to {out}")
+        return
     if is_site:
         from filmrev.exporters.site import export_site
 

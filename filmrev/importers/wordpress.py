@@ -303,8 +303,8 @@ class _Reader:
         fields["images"] = self.images(item, converted.images)
         links = list(converted.embeds)
         own_links = _json_meta(item, "links")
-        if isinstance(own_links, list):
-            links.extend(link for link in own_links if isinstance(link, str))
+        if isinstance(own_links, list):  # filmrev's own export: the list as it was
+            links = [link for link in own_links if isinstance(link, str)]
         if links:
             fields["links"] = list(dict.fromkeys(links))
         comments = _comments(item, skipped)
