@@ -149,3 +149,40 @@ def test_wordpress_options_need_the_wordpress_format(cli: Runner, option: list[s
     result = cli("export", "--format", "json", *option)
     assert result.code == 2
     assert "apply to --format wordpress" in result.err
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown"])
+def test_categories_and_comments_survive_filmrev_exports(
+    cli: Runner, tmp_path: Path, fmt: str
+) -> None:
+    assert cli("import", str(XML)).code == 0
+    out = tmp_path / ("site" if fmt == "markdown" else "all.json")
+    assert cli("export", "--format", fmt, "--out", str(out)).code == 0
+    other = str(tmp_path / "other.json")
+    back = cli("--db", other, "import", str(out))
+    assert back.code == 0, back.err
+    before, after = reviews(cli), reviews(cli, "--db", other)
+    for slug, review in before.items():
+        assert after[slug]["categories"] == review["categories"]
+        assert after[slug]["comments"] == review["comments"]
+        assert after[slug]["images"] == review["images"]
+    assert len(after["rust-and-bone-2012"]["comments"]) == 2
+
+
+@pytest.mark.parametrize("profile", ["jekyll", "hugo"])
+def test_site_profiles_keep_the_review_categories(
+    cli: Runner, tmp_path: Path, profile: str
+) -> None:
+    assert cli("import", str(XML)).code == 0
+    site = tmp_path / "site"
+    assert cli("export", "--format", "markdown", "--out", str(site), "--profile", profile).code == 0
+    text = site / "_posts" if profile == "jekyll" else site / "content" / "reviews"
+    files = {path.name: path.read_text("utf-8") for path in text.rglob("*.md")}
+    amour = next(body for name, body in files.items() if "amour" in name)
+    if profile == "jekyll":
+        assert "categories:\n- reviews\n- French Cinema\n- Reviews\n" in amour
+    other = str(tmp_path / "other.json")
+    assert cli("--db", other, "import", str(site)).code == 0
+    back = reviews(cli, "--db", other)
+    assert back["amour-2012"]["categories"] == ["French Cinema", "Reviews"]
+    assert back["holy-motors-2012"]["categories"] == []
