@@ -444,3 +444,30 @@ def test_a_plain_rss_feed_is_not_a_wordpress_export(
     path = tmp_path / "feed.xml"
     path.write_text('<?xml version="1.0"?><rss><channel><title>x</title></channel></rss>', "utf-8")
     hostile(cli, path, isolated_library, "an RSS feed, not a WordPress export")
+
+
+def test_an_updated_export_updates_unedited_reviews_only(cli: Runner, tmp_path: Path) -> None:
+    assert cli("import", str(XML)).code == 0
+    assert cli("edit", "amour-2012", "--tagline", "My own hook").code == 0
+    text = XML.read_text("utf-8")
+    text = text.replace("Riva broke my heart.", "Riva broke my heart again.")
+    text = text.replace(
+        "<![CDATA[Twenty-five years on, still dangerous.]]>",
+        "<![CDATA[Thirty years on, still dangerous.]]>",
+    )
+    newer = tmp_path / "newer.xml"
+    newer.write_text(text, "utf-8")
+    result = cli("import", str(newer))
+    assert result.code == 0, result.err
+    assert "skipped amour-2012  Amour (2012): edited in filmrev since its last import" in result.err
+    assert result.err.endswith(
+        "imported 6 reviews: 0 added, 1 updated, 4 unchanged, "
+        "1 skipped (edited in filmrev; --overwrite replaces them)\n"
+    )
+    films = library(cli)
+    assert films["thelma-louise-1991"]["tagline"] == "Thirty years on, still dangerous."
+    assert films["amour-2012"]["tagline"] == "My own hook"
+    assert films["amour-2012"]["comments"][0]["text"] == "Riva broke my heart. Lovely write-up."
+    forced = cli("import", str(newer), "--overwrite")
+    assert forced.code == 0, forced.err
+    assert library(cli)["amour-2012"]["comments"][0]["text"].startswith("Riva broke my heart again")

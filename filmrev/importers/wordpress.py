@@ -34,7 +34,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from filmrev.errors import ValidationError
-from filmrev.html_markdown import comment_markdown, html_to_markdown, is_video_url
+from filmrev.html_markdown import comment_markdown, html_to_markdown
 from filmrev.importers.common import Batch, Incoming, NoProgress, Problems, Progress, tracked
 from filmrev.model import (
     make_slug,
@@ -488,8 +488,3 @@ def read_wordpress(
 ) -> Batch:
     """Read a WXR file or WordPress.com export zip at ``path`` into a :class:`Batch`."""
     return _Reader(path, all_posts, apply_hints).read(progress or NoProgress())
-
-
-def video_links(links: tuple[str, ...]) -> list[str]:
-    """The YouTube/Vimeo links of a review (the ones an export writes as embeds)."""
-    return [link for link in links if is_video_url(link)]
