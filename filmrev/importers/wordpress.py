@@ -336,11 +336,12 @@ class _Reader:
             except ValidationError as error:
                 self.problems.add(origin, f"{META_PREFIX}rank: {error.message}")
         # Hints: never applied unless asked.
-        for image in fields["images"]:
+        # (filmrev's own export says its rank and rating: no hints are needed then.)
+        for image in fields["images"] if not rank_given else []:
             match = _RANK_HINT_RE.search(image["caption"] or "")
             if match and report.rank_hint is None:
                 report.rank_hint = int(match.group(1))
-        ratings = rating_hints(converted.markdown)
+        ratings = rating_hints(converted.markdown) if "rating" not in fields else []
         if ratings:
             report.rating_hint = ratings[0]
         report.shortcodes = converted.shortcodes
