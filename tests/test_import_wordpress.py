@@ -471,3 +471,17 @@ def test_an_updated_export_updates_unedited_reviews_only(cli: Runner, tmp_path: 
     forced = cli("import", str(newer), "--overwrite")
     assert forced.code == 0, forced.err
     assert library(cli)["amour-2012"]["comments"][0]["text"].startswith("Riva broke my heart again")
+
+
+def test_wxr_1_0_terms_without_domains(cli: Runner, tmp_path: Path) -> None:
+    terms = (
+        "<category><![CDATA[Reviews]]></category>"
+        '<category domain="category" nicename="reviews"><![CDATA[Reviews]]></category>'
+        '<category domain="tag"><![CDATA[Q&amp;A]]></category>'
+        '<category domain="tag" nicename="q-a"><![CDATA[Q&amp;A]]></category>'
+    )
+    path = wxr(tmp_path, item(1, "Amour (2012)", "Text.", name="amour-2012", extra=terms))
+    path.write_text(path.read_text("utf-8").replace("export/1.1/", "export/1.0/"), "utf-8")
+    assert cli("import", str(path)).code == 0
+    review = library(cli)["amour-2012"]
+    assert review["categories"] == ["Reviews"] and review["tags"] == ["Q&A"]

@@ -53,7 +53,8 @@ DROPPED_CATEGORIES = frozenset({"uncategorized"})
 _TITLE_YEAR_RE = re.compile(r"^(.*?\S)\s*\((\d{4})\)\s*$", re.DOTALL)
 _RANK_HINT_RE = re.compile(r"(?:^|\s)#(\d{1,5})\b")
 _RATING_HINT_RES = (
-    re.compile(r"(?<![\d.])([0-5](?:\.[05])?)\s*(?:/|out of)\s*5(?![\d.])"),
+    # Not part of a date or a longer number: "3/5/2016" and "4.5/50" are no ratings.
+    re.compile(r"(?<![\d./])([0-5](?:\.[05])?)\s*(?:/|out of)\s*5(?!\d|\.\d|/)"),
     re.compile(r"(?<![\d.])([0-5](?:\.[05])?)\s+stars?\b", re.IGNORECASE),
 )
 _STARS_RE = re.compile(r"(★{1,5})(½)?|(½)")
@@ -215,7 +216,9 @@ def _comments(item: Item, skipped: Counter[str]) -> list[dict[str, Any]]:
 def _terms(item: Item, domain: str) -> list[str]:
     names: list[str] = []
     for term in item.terms:
-        if term.domain != domain:
+        # WXR 1.0 wrote categories without a domain and tags with domain="tag".
+        given = {"": "category", "tag": "post_tag"}.get(term.domain, term.domain)
+        if given != domain:
             continue
         name = html.unescape(term.name).strip()
         if domain == "category" and name.casefold() in DROPPED_CATEGORIES:
