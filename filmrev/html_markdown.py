@@ -33,15 +33,16 @@ _EMBED_BLOCK_RE = re.compile(
     r".*?<!-- /wp:(?:core-)?embed(?:/[\w-]+)? -->",
     re.DOTALL,
 )
-_EMBED_SHORTCODE_RE = re.compile(r"\[embed[^\]]*\]\s*(\S+?)\s*\[/embed\]", re.IGNORECASE)
-_YOUTUBE_SHORTCODE_RE = re.compile(r"\[(youtube|vimeo)[=\s]\s*([^\]\s]+)[^\]]*\]", re.IGNORECASE)
 VIDEO_URL_RE = re.compile(
     r"https?://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?\S+|embed/\S+|shorts/\S+)"
     r"|youtu\.be/\S+|(?:player\.)?vimeo\.com/\S+)",
     re.IGNORECASE,
 )
-_BARE_URL_LINE_RE = re.compile(
-    r"^[ \t]*(?:<p>)?[ \t]*(" + VIDEO_URL_RE.pattern + r")[ \t]*(?:</p>)?[ \t]*$",
+#: The classic-editor embeds in one pattern, so they are found in the order they appear.
+_EMBEDS_RE = re.compile(
+    r"\[embed[^\]]*\]\s*(?P<embed>\S+?)\s*\[/embed\]"
+    r"|\[(?P<kind>youtube|vimeo)[=\s]\s*(?P<id>[^\]\s]+)[^\]]*\]"
+    r"|^[ \t]*(?:<p>)?[ \t]*(?P<bare>" + VIDEO_URL_RE.pattern + r")[ \t]*(?:</p>)?[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _CAPTION_RE = re.compile(r"\[caption([^\]]*)\](.*?)\[/caption\]", re.DOTALL | re.IGNORECASE)
@@ -231,11 +232,16 @@ def html_to_markdown(
         url = attributes.get("url") if isinstance(attributes, dict) else None
         return embed(url) if isinstance(url, str) and url else ""
 
+    def classic_embed(match: re.Match[str]) -> str:
+        if match.group("embed"):
+            return embed(match.group("embed"))
+        if match.group("kind"):
+            return embed(_video_url(match.group("kind"), match.group("id")))
+        return embed(match.group("bare"))
+
     text = _EMBED_BLOCK_RE.sub(embed_block, text)
     text = _MORE_RE.sub(lambda _: hold(MORE_LINE), text)
-    text = _EMBED_SHORTCODE_RE.sub(lambda m: embed(m.group(1)), text)
-    text = _YOUTUBE_SHORTCODE_RE.sub(lambda m: embed(_video_url(m.group(1), m.group(2))), text)
-    text = _BARE_URL_LINE_RE.sub(lambda m: embed(m.group(1)), text)
+    text = _EMBEDS_RE.sub(classic_embed, text)
     text = _CAPTION_RE.sub(_caption_figure, text)
     text = _BLOCK_COMMENT_RE.sub("", text)
     shortcodes = _unconverted_shortcodes(text)

@@ -186,3 +186,26 @@ def test_site_profiles_keep_the_review_categories(
     back = reviews(cli, "--db", other)
     assert back["amour-2012"]["categories"] == ["French Cinema", "Reviews"]
     assert back["holy-motors-2012"]["categories"] == []
+
+
+def test_awkward_text_survives_wordpress_export_and_import(cli: Runner, tmp_path: Path) -> None:
+    source = tmp_path / "awkward.xml"
+    text = XML.read_text("utf-8")
+    text = text.replace("<![CDATA[Amour (2012)]]>", "<![CDATA[Amour ]]&gt; &lt;3 (2049) (2012)]]>")
+    text = text.replace(
+        "<![CDATA[French]]></category>", "<![CDATA[R&amp;D <x> ]]]]><![CDATA[>]]></category>"
+    )
+    text = text.replace("Riva broke my heart.", "Riva ]]]]><![CDATA[> broke <3 my heart.")
+    source.write_text(text, "utf-8")
+    assert cli("import", str(source)).code == 0
+    before = reviews(cli)["amour-2012"]
+    assert before["title"] == "Amour ]]> <3 (2049)" and before["year"] == 2012
+    assert "R&D <x> ]]>" in before["tags"]
+    assert before["comments"][0]["text"].startswith("Riva ]]> broke <3 my heart.")
+    out = tmp_path / "blog.xml"
+    assert cli("export", "--format", "wordpress", "--out", str(out)).code == 0
+    other = str(tmp_path / "other.json")
+    assert cli("--db", other, "import", str(out)).code == 0
+    after = reviews(cli, "--db", other)["amour-2012"]
+    for name in ROUND_TRIP_FIELDS:
+        assert after[name] == before[name], name
