@@ -134,13 +134,19 @@ def export(
     tags: Annotated[
         list[str] | None,
         typer.Option(
-            "--tag", help="wordpress: only reviews with this tag (repeatable).", show_default=False
+            "--tag",
+            help="wordpress: only reviews with this tag (repeatable).",
+            metavar="TAG",
+            show_default=False,
         ),
     ] = None,
     year: Annotated[
         str | None,
         typer.Option(
-            "--year", help="wordpress: only films of this release year.", show_default=False
+            "--year",
+            help="wordpress: only films of this release year.",
+            metavar="YEAR",
+            show_default=False,
         ),
     ] = None,
     status: Annotated[
@@ -148,13 +154,16 @@ def export(
         typer.Option("--status", help="wordpress: only published or only draft reviews."),
     ] = None,
 ) -> None:
-    """Export the library: JSON, Markdown (one document, or a site directory), CSV, Letterboxd.
+    """Export the library: JSON, Markdown (one document, or a site directory), CSV, Letterboxd,
+    or WordPress (WXR 1.2 with Gutenberg blocks, for Tools → Import → WordPress).
 
     markdown --out DIR writes DIR/<slug>.md per review plus the ranked list, and on
     re-export rewrites only what changed (DIR/.filmrev-manifest.json); it never
     overwrites a file it did not write unless --force.
 
     Example: filmrev export --format markdown --out ~/blog --profile jekyll --jsonld
+
+    Example: filmrev export --format wordpress --status published --out blog.xml
     """
     from filmrev.index import load_library
 
