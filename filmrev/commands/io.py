@@ -178,7 +178,7 @@ def export(
     library = load_library(library_paths(ctx))
     reviews = library.reviews()
     if output_format is ExportFormat.wordpress:
-        from filmrev.commands.wordpress_export import export_wordpress
+        from filmrev.exporters.wordpress import export_wordpress
 
         text = export_wordpress(
             reviews,

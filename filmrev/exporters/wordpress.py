@@ -19,6 +19,7 @@ Drafts get WordPress's floating ``0000-00-00 00:00:00`` GMT date.
 
 from __future__ import annotations
 
+import getpass
 import json
 import re
 from collections import Counter
@@ -29,8 +30,9 @@ from typing import Any
 from urllib.parse import urlparse
 from xml.sax.saxutils import escape, quoteattr
 
+from filmrev.errors import FilmrevError, ValidationError
 from filmrev.html_markdown import MORE_LINE, is_video_url
-from filmrev.model import Comment, Review
+from filmrev.model import Comment, Review, parse_optional_url, parse_year
 
 WXR_VERSION = "1.2"
 _NO_DATE = "0000-00-00 00:00:00"
@@ -359,3 +361,56 @@ def wordpress_wxr(reviews: Sequence[Review], *, site_url: str, author: str) -> s
     out.extend(_item(review, site, login) for review in reviews)
     out.append("</channel>\n</rss>\n")
     return "".join(out)
+
+
+# --- choosing the reviews, the site and the author (export --format wordpress) ----------------
+
+
+def default_author() -> str:
+    """``config set author`` when the config module exists and has one, else the login name."""
+    import importlib
+    import importlib.util
+
+    if importlib.util.find_spec("filmrev.config") is not None:
+        config = importlib.import_module("filmrev.config")
+        for getter in ("get_value", "get"):
+            function = getattr(config, getter, None)
+            if callable(function):
+                try:
+                    value = function("author")
+                except (FilmrevError, KeyError, TypeError, ValueError, OSError):
+                    value = None
+                if isinstance(value, str) and value.strip():
+                    return value.strip()
+                break
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "filmrev"
+
+
+def export_wordpress(
+    reviews: Sequence[Review],
+    *,
+    site_url: str | None,
+    author: str | None,
+    tags: Sequence[str],
+    year: str | None,
+    status: str | None,
+) -> str:
+    """The WXR text for the reviews that pass the filters (the filters of ``list``)."""
+    from filmrev.query import filter_reviews
+
+    chosen = filter_reviews(reviews, tags=tags, year=parse_year(year) if year else None)
+    if status is not None:
+        chosen = [review for review in chosen if review.status == status]
+    if site_url is not None:
+        site = parse_optional_url(site_url, "--site-url")
+    else:
+        site = site_from_urls(chosen or reviews)
+        if site is None:
+            raise ValidationError(
+                "no review has a url to take the blog's address from; give --site-url URL"
+            )
+    name = (author or "").strip() or default_author()
+    return wordpress_wxr(chosen, site_url=site or "", author=name)
