@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
-from filmrev.model import Image, Review, Viewing
+from filmrev.model import Comment, Image, Review, Viewing
 from filmrev.paths import LibraryPaths
 
 if TYPE_CHECKING:
@@ -363,7 +363,11 @@ def _summary_review(doc: Mapping[str, Any], body: str = "") -> Review:
         status=doc["status"],
         published=doc["published"],
         url=doc["url"],
-        images=tuple(Image(src=i["src"], caption=i["caption"]) for i in doc["images"]),
+        images=tuple(
+            Image(src=i["src"], caption=i["caption"], featured=i["featured"]) for i in doc["images"]
+        ),
+        categories=tuple(doc["categories"]),
+        comments=tuple(Comment(**c) for c in doc["comments"]),
     )
 
 

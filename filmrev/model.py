@@ -32,7 +32,7 @@ WINDOWS_DEVICE_NAMES = frozenset(
     {"con", "prn", "aux", "nul"} | {f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)}
 )
 STATUSES = ("draft", "published")
-SOURCE_KEYS = ("letterboxd", "imdb", "tmdb")
+SOURCE_KEYS = ("letterboxd", "imdb", "tmdb", "wordpress")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 #: Field order of the document form; also the order of YAML front matter.
@@ -45,6 +45,7 @@ FIELD_ORDER = (
     "rating",
     "rank",
     "tags",
+    "categories",
     "director",
     "cast",
     "crew",
@@ -58,6 +59,7 @@ FIELD_ORDER = (
     "published",
     "url",
     "images",
+    "comments",
     "created",
     "updated",
 )
@@ -386,17 +388,114 @@ class Image:
 
     src: str
     caption: str | None = None
+    #: The post's featured image (WordPress ``_thumbnail_id``); at most one per review.
+    featured: bool = False
 
     def to_doc(self) -> dict[str, Any]:
-        return {"src": self.src, "caption": self.caption}
+        return {"src": self.src, "caption": self.caption, "featured": self.featured}
 
     @classmethod
     def from_doc(cls, doc: object) -> Image:
         if not isinstance(doc, Mapping) or not isinstance(doc.get("src"), str) or not doc["src"]:
-            raise ValidationError("images must be a list of {src, caption}")
+            raise ValidationError("images must be a list of {src, caption, featured}")
+        featured = doc.get("featured", False)
+        if not isinstance(featured, bool):
+            raise ValidationError("images[].featured must be true or false")
         return cls(
-            src=doc["src"], caption=parse_optional_text(doc.get("caption"), "images[].caption")
+            src=doc["src"],
+            caption=parse_optional_text(doc.get("caption"), "images[].caption"),
+            featured=featured,
         )
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A reader comment (from a blog): ``parent`` is the id of the comment it replies to.
+
+    ``date`` is ISO 8601, with the blog's UTC offset when known
+    (``2016-05-12T18:07:44-07:00``); ``text`` is Markdown.
+    """
+
+    id: int
+    text: str
+    date: str | None = None
+    parent: int | None = None
+    author: str | None = None
+    author_url: str | None = None
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "parent": self.parent,
+            "author": self.author,
+            "author_url": self.author_url,
+            "date": self.date,
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: object) -> Comment:
+        shape = "comments must be a list of {id, parent, author, author_url, date, text}"
+        if not isinstance(doc, Mapping):
+            raise ValidationError(shape)
+        unknown = set(doc) - {"id", "parent", "author", "author_url", "date", "text"}
+        if unknown:
+            raise ValidationError(f"{shape} (unknown key {sorted(unknown)[0]!r})")
+        ident = doc.get("id")
+        if not isinstance(ident, int) or isinstance(ident, bool) or ident < 1:
+            raise ValidationError(f"comments[].id must be a whole number ≥ 1 (got {ident!r})")
+        parent = doc.get("parent")
+        if parent is not None and (
+            not isinstance(parent, int) or isinstance(parent, bool) or parent < 1
+        ):
+            raise ValidationError(
+                f"comments[].parent must be a comment id or null (got {parent!r})"
+            )
+        text = doc.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise ValidationError("comments[].text must be non-empty text")
+        date = doc.get("date")
+        if date is not None:
+            if not isinstance(date, str):
+                raise ValidationError("comments[].date must be an ISO 8601 date and time")
+            try:
+                datetime.fromisoformat(date.replace("Z", "+00:00"))
+            except ValueError:
+                raise ValidationError(
+                    f"comments[].date must be an ISO 8601 date and time (got {date!r})"
+                ) from None
+        return cls(
+            id=ident,
+            parent=parent,
+            author=parse_optional_text(doc.get("author"), "comments[].author"),
+            author_url=parse_optional_url(doc.get("author_url"), "comments[].author_url"),
+            date=date,
+            text=text,
+        )
+
+
+def parse_comments(values: Iterable[object]) -> tuple[Comment, ...]:
+    """Comments with unique ids, each reply after the comment it answers."""
+    comments = tuple(Comment.from_doc(value) for value in values)
+    seen: set[int] = set()
+    for comment in comments:
+        if comment.id in seen:
+            raise ValidationError(f"comments: id {comment.id} appears twice")
+        if comment.parent is not None and comment.parent not in seen:
+            raise ValidationError(
+                f"comments: comment {comment.id} replies to {comment.parent}, "
+                "which is not an earlier comment"
+            )
+        seen.add(comment.id)
+    return comments
+
+
+def parse_images(values: Iterable[object]) -> tuple[Image, ...]:
+    """Images, at most one of them featured."""
+    images = tuple(Image.from_doc(value) for value in values)
+    if sum(image.featured for image in images) > 1:
+        raise ValidationError("images: at most one image can be featured")
+    return images
 
 
 def parse_sources(value: object) -> dict[str, str | None]:
@@ -434,6 +533,8 @@ class Review:
     rating: float | None = None
     rank: int | None = None
     tags: tuple[str, ...] = ()
+    #: Blog categories by display name (WordPress), alongside tags.
+    categories: tuple[str, ...] = ()
     director: str | None = None
     cast: tuple[str, ...] = ()
     crew: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -447,6 +548,7 @@ class Review:
     published: str | None = None
     url: str | None = None
     images: tuple[Image, ...] = ()
+    comments: tuple[Comment, ...] = ()
 
     def to_doc(self) -> dict[str, Any]:
         """The JSON review object, fields in :data:`FIELD_ORDER`."""
@@ -459,6 +561,7 @@ class Review:
             "rating": self.rating,
             "rank": self.rank,
             "tags": list(self.tags),
+            "categories": list(self.categories),
             "director": self.director,
             "cast": list(self.cast),
             "crew": {role: list(names) for role, names in self.crew.items()},
@@ -472,6 +575,7 @@ class Review:
             "published": self.published,
             "url": self.url,
             "images": [image.to_doc() for image in self.images],
+            "comments": [comment.to_doc() for comment in self.comments],
             "created": self.created,
             "updated": self.updated,
         }
@@ -505,6 +609,7 @@ class Review:
             rating=parse_rating(doc.get("rating")),
             rank=parse_rank(doc.get("rank")),
             tags=parse_tags(_as_list(doc.get("tags"), "tags")),
+            categories=parse_tags(_as_list(doc.get("categories"), "categories")),
             director=parse_optional_text(doc.get("director"), "director"),
             cast=parse_names(_as_list(doc.get("cast"), "cast"), "cast"),
             crew=parse_crew(doc.get("crew")),
@@ -517,7 +622,8 @@ class Review:
             status=parse_status(doc.get("status")),
             published=parse_date(doc.get("published"), "published"),
             url=parse_optional_url(doc.get("url"), "url"),
-            images=tuple(Image.from_doc(i) for i in _as_list(doc.get("images"), "images")),
+            images=parse_images(_as_list(doc.get("images"), "images")),
+            comments=parse_comments(_as_list(doc.get("comments"), "comments")),
             created=created,
             updated=parse_timestamp(doc.get("updated", created), "updated"),
         )

@@ -68,7 +68,7 @@ def _viewings_line(review: Review) -> Text | None:
 
 
 def _publication_lines(review: Review) -> list[Text]:
-    """Post URL, images and (when the model has them) comments, a line each."""
+    """Post URL and images, a line each (comments follow the body)."""
     lines: list[Text] = []
     if review.url:
         line = Text("Post: ", style="bold")
@@ -83,9 +83,6 @@ def _publication_lines(review: Review) -> list[Text]:
             if image.caption:
                 line.append(f" ({clean(image.caption)})", style="italic")
         lines.append(line)
-    comments = getattr(review, "comments", None)  # a field the WordPress import may add
-    if isinstance(comments, Sequence) and not isinstance(comments, str) and comments:
-        lines.append(Text.assemble(("Comments: ", "bold"), str(len(comments))))
     return lines
 
 
@@ -136,6 +133,8 @@ def review_panel(review: Review) -> Panel:
         if not (body.parsed and body.parsed[0].type == "blockquote_open"):
             parts.append(Text(""))  # Rich already puts a blank line before a leading quote
         parts.append(body)
+    if review.comments:
+        parts.extend(comment_lines(review))
     title = Text(clean(review.display_title), style="bold")
     subtitle = Text(f"{review.slug} · id {review.id}", style="dim")
     return Panel(
@@ -146,6 +145,23 @@ def review_panel(review: Review) -> Panel:
         padding=(1, 2),
         width=READING_WIDTH + PANEL_MARGIN,
     )
+
+
+def comment_lines(review: Review) -> list[RenderableType]:
+    """``Comments (N)`` and each comment (author · date, then its text), replies indented."""
+    from rich.padding import Padding
+
+    depth: dict[int, int] = {}
+    lines: list[RenderableType] = [Text(""), Text(f"Comments ({len(review.comments)})", "bold")]
+    for comment in review.comments:
+        level = depth[comment.parent] + 1 if comment.parent in depth else 0
+        depth[comment.id] = level
+        heading = Text(clean(comment.author or "Anonymous"), style="bold")
+        if comment.date:
+            heading.append(f" · {comment.date[:16].replace('T', ' ')}", style="dim")
+        text = Text(clean(comment.text.strip(), multiline=True))
+        lines.append(Padding(Group(heading, text), (1, 0, 0, 4 * level)))
+    return lines
 
 
 def reviews_table(

@@ -122,9 +122,9 @@ def test_list_json_is_an_array_of_full_review_objects(cli: Runner) -> None:
     reviews = json.loads(cli("list", "--format", "json").out)
     assert len(reviews) == 1
     assert list(reviews[0]) == [
-        "id", "slug", "title", "original_title", "year", "rating", "rank", "tags", "director",
-        "cast", "crew", "tagline", "body", "watched", "links", "viewings", "sources", "status",
-        "published", "url", "images", "created", "updated",
+        "id", "slug", "title", "original_title", "year", "rating", "rank", "tags", "categories",
+        "director", "cast", "crew", "tagline", "body", "watched", "links", "viewings", "sources",
+        "status", "published", "url", "images", "comments", "created", "updated",
     ]  # fmt: skip
     assert reviews[0]["rating"] == 4.5 and reviews[0]["rank"] is None
 

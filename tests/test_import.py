@@ -284,6 +284,7 @@ def test_markdown_errors_name_file_and_line_and_change_nothing(
                 "rating",
                 "rank",
                 "tags",
+                "categories",
                 "director",
                 "cast",
                 "crew",
@@ -297,6 +298,7 @@ def test_markdown_errors_name_file_and_line_and_change_nothing(
                 "published",
                 "url",
                 "images",
+                "comments",
                 "created",
                 "updated",
             ]
@@ -354,7 +356,8 @@ def test_unknown_input_names_the_accepted_formats(cli: Runner, tmp_path: Path) -
     assert result.err == (
         f"filmrev: error: cannot tell the format of {path}; filmrev imports a filmrev JSON "
         "export, Markdown review files (.md), a Letterboxd export (the zip, its folder or one "
-        "of its CSVs) or an IMDb ratings CSV (or say --format)\n"
+        "of its CSVs), an IMDb ratings CSV or a WordPress export (.xml or WordPress.com zip) "
+        "(or say --format)\n"
     )
     missing = cli("import", str(tmp_path / "nope.json"))
     assert missing.code == 1

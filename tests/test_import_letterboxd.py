@@ -182,7 +182,12 @@ def test_imdb_ratings(cli: Runner) -> None:
     rust = films["rust-and-bone-2012"]
     assert rust["original_title"] == "De rouille et d'os"
     assert rust["director"] == "Jacques Audiard"
-    assert rust["sources"] == {"letterboxd": None, "imdb": "tt2053425", "tmdb": None}
+    assert rust["sources"] == {
+        "letterboxd": None,
+        "imdb": "tt2053425",
+        "tmdb": None,
+        "wordpress": None,
+    }
     assert rust["created"] == "2024-03-12T00:00:00.000000Z"
     assert films["vertigo-1958"]["original_title"] is None  # the same as the title
     everything = cli("import", str(IMDB), "--all-types")
@@ -225,6 +230,7 @@ def test_letterboxd_and_imdb_of_the_same_films_make_no_duplicates(
         "letterboxd": "https://boxd.it/29Qk",
         "imdb": "tt0052357",
         "tmdb": None,
+        "wordpress": None,
     }
     assert vertigo["director"] == "Alfred Hitchcock"  # filled in by IMDb
     assert films["rust-and-bone-2012"]["original_title"] == "De rouille et d'os"

@@ -106,7 +106,8 @@ def test_document_form_has_every_field_with_empty_defaults() -> None:
     assert doc["crew"] == {} and doc["body"] == ""
     assert doc["rating"] is None and doc["rank"] is None and doc["year"] is None
     assert doc["status"] == "draft"
-    assert doc["sources"] == {"letterboxd": None, "imdb": None, "tmdb": None}
+    assert doc["sources"] == {"letterboxd": None, "imdb": None, "tmdb": None, "wordpress": None}
+    assert doc["categories"] == [] and doc["comments"] == []
 
 
 def test_document_round_trips_exactly() -> None:

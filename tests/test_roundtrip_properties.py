@@ -137,6 +137,20 @@ def reviews(draw: st.DrawFn, letterboxd: bool = False) -> list[Review]:
                 Image(src, caption).to_doc()
                 for src, caption in draw(st.lists(st.tuples(urls, optional_text), max_size=2))
             ],
+            "categories": draw(st.lists(tag_strategy, max_size=2, unique_by=str.casefold)),
+            "comments": [
+                {
+                    "id": number,
+                    "parent": draw(st.none() | st.sampled_from(range(1, number)))
+                    if number > 1
+                    else None,
+                    "author": draw(optional_text),
+                    "author_url": draw(st.none() | urls),
+                    "date": draw(st.none() | st.just("2016-05-12T18:07:44-07:00")),
+                    "text": draw(hostile_text.filter(str.strip)),
+                }
+                for number in range(1, draw(st.integers(0, 3)) + 1)
+            ],
             "created": created,
             "updated": draw(st.just(created) | stamps),
         }

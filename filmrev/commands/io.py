@@ -28,6 +28,12 @@ class ExportFormat(str, Enum):
     markdown = "markdown"
     csv = "csv"
     letterboxd = "letterboxd"
+    wordpress = "wordpress"
+
+
+class StatusFilter(str, Enum):
+    published = "published"
+    draft = "draft"
 
 
 class Profile(str, Enum):
@@ -42,6 +48,7 @@ class ImportFormat(str, Enum):
     markdown = "markdown"
     letterboxd = "letterboxd"
     imdb = "imdb"
+    wordpress = "wordpress"
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -75,7 +82,8 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="json (lossless), markdown, csv (spreadsheet) or letterboxd (their import CSV).",
+            help="json (lossless), markdown, csv (spreadsheet), letterboxd (their import CSV) "
+            "or wordpress (WXR for Tools → Import).",
         ),
     ] = ExportFormat.json,
     out: Annotated[
@@ -105,14 +113,57 @@ def export(
             "--force", help="Overwrite or delete files in DIR that filmrev did not write."
         ),
     ] = False,
+    site_url: Annotated[
+        str | None,
+        typer.Option(
+            "--site-url",
+            help="wordpress: the blog's address (default: the host of the reviews' urls).",
+            metavar="URL",
+            show_default=False,
+        ),
+    ] = None,
+    author: Annotated[
+        str | None,
+        typer.Option(
+            "--author",
+            help="wordpress: the posts' author (default: config author, else your login name).",
+            metavar="NAME",
+            show_default=False,
+        ),
+    ] = None,
+    tags: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tag",
+            help="wordpress: only reviews with this tag (repeatable).",
+            metavar="TAG",
+            show_default=False,
+        ),
+    ] = None,
+    year: Annotated[
+        str | None,
+        typer.Option(
+            "--year",
+            help="wordpress: only films of this release year.",
+            metavar="YEAR",
+            show_default=False,
+        ),
+    ] = None,
+    status: Annotated[
+        StatusFilter | None,
+        typer.Option("--status", help="wordpress: only published or only draft reviews."),
+    ] = None,
 ) -> None:
-    """Export the library: JSON, Markdown (one document, or a site directory), CSV, Letterboxd.
+    """Export the library: JSON, Markdown (one document, or a site directory), CSV, Letterboxd,
+    or WordPress (WXR 1.2 with Gutenberg blocks, for Tools → Import → WordPress).
 
     markdown --out DIR writes DIR/<slug>.md per review plus the ranked list, and on
     re-export rewrites only what changed (DIR/.filmrev-manifest.json); it never
     overwrites a file it did not write unless --force.
 
     Example: filmrev export --format markdown --out ~/blog --profile jekyll --jsonld
+
+    Example: filmrev export --format wordpress --status published --out blog.xml
     """
     from filmrev.index import load_library
     from filmrev.progress import command_activity
@@ -120,9 +171,33 @@ def export(
     is_site = output_format is ExportFormat.markdown and out is not None
     if (profile is not None or jsonld) and not is_site:
         usage_error("--profile and --jsonld apply to --format markdown with --out DIR")
+    wordpress_options = (site_url, author, tags or None, year, status)
+    if output_format is not ExportFormat.wordpress and any(
+        option is not None for option in wordpress_options
+    ):
+        usage_error("--site-url, --author, --tag, --year and --status apply to --format wordpress")
     progress = command_activity(ctx, "reading the library")  # a terminal only, after 0.5 s
     library = load_library(library_paths(ctx))
     reviews = library.reviews()
+    if output_format is ExportFormat.wordpress:
+        from filmrev.exporters.wordpress import export_wordpress
+
+        progress.phase(f"formatting {_count(len(reviews), 'review')} as WordPress WXR")
+        text = export_wordpress(
+            reviews,
+            site_url=site_url,
+            author=author,
+            tags=tags or [],
+            year=year,
+            status=status.value if status else None,
+        )
+        progress.close()
+        if out is None:
+            write_data(text)
+            return
+        _write_file(out, text.encode("utf-8"), output_format.value)
+        note(f"exported {_count(text.count('<item>'), 'review')} to {out}")
+        return
     if is_site:
         from filmrev.exporters.site import export_site
 
@@ -242,7 +317,7 @@ def import_reviews(
         str,
         typer.Argument(
             help="A filmrev JSON export, .md file or folder, Letterboxd zip/folder/CSV, "
-            "or IMDb ratings CSV.",
+            "IMDb ratings CSV, or WordPress export (.xml, WordPress.com .zip).",
             metavar="PATH",
             show_default=False,
         ),
@@ -274,8 +349,21 @@ def import_reviews(
         bool,
         typer.Option("--all-types", help="IMDb: import series and episodes too, not only films."),
     ] = False,
+    all_posts: Annotated[
+        bool,
+        typer.Option(
+            "--all-posts", help="WordPress: import posts without a film year in the title too."
+        ),
+    ] = False,
+    apply_hints: Annotated[
+        bool,
+        typer.Option(
+            "--apply-hints",
+            help="WordPress: set ranks (#3 in captions) and ratings (4.5/5) found in posts.",
+        ),
+    ] = False,
 ) -> None:
-    """Import reviews: a filmrev export, Markdown files, a Letterboxd export or IMDb ratings.
+    """Import reviews: a filmrev export, Markdown files, Letterboxd, IMDb ratings or WordPress.
 
     Everything is checked first: any problem is listed as file:line: reason and
     nothing is imported. Re-importing the same file changes nothing; a newer
@@ -296,6 +384,8 @@ def import_reviews(
             input_format.value,
             ranked_list=ranked_list,
             all_types=all_types,
+            all_posts=all_posts,
+            apply_hints=apply_hints,
             progress=progress,
         )
         if dry_run:

@@ -138,7 +138,7 @@ def front_matter(review: Review, profile: str, jsonld: bool) -> dict[str, Any]:
             "layout": "post",
             "title": doc.pop("title"),
             "date": post_date(review),
-            "categories": ["reviews"],
+            "categories": ["reviews", *doc.pop("categories")],
             "tags": doc.pop("tags"),
         }
         fields.update(doc)

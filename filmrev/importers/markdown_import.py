@@ -140,10 +140,15 @@ def _field_line(text: str, message: str) -> int:
 def site_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Front matter without static-site-only keys; Hugo's ``params`` unfolded."""
     result = {key: value for key, value in fields.items() if key not in SITE_KEYS}
+    categories = fields.get("categories")
+    if "layout" not in fields and "params" not in fields and "categories" in fields:
+        result["categories"] = categories  # a plain file: the review's own field
+    elif isinstance(categories, list) and categories[:1] == ["reviews"] and categories[1:]:
+        result["categories"] = categories[1:]  # Jekyll: "reviews", then the review's own
     params = result.pop("params", None)
     if isinstance(params, dict):
         for key, value in params.items():
-            if str(key) not in SITE_KEYS:
+            if str(key) not in SITE_KEYS or key == "categories":  # Hugo keeps them in params
                 result.setdefault(str(key), value)
     elif params is not None:
         result["params"] = params  # reported as an unknown field

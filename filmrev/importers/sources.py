@@ -14,10 +14,11 @@ from filmrev.errors import ValidationError
 from filmrev.importers.common import Batch, Progress
 from filmrev.importers.csvfiles import first_record
 
-FORMATS = ("json", "markdown", "letterboxd", "imdb")
+FORMATS = ("json", "markdown", "letterboxd", "imdb", "wordpress")
 ACCEPTED = (
     "a filmrev JSON export, Markdown review files (.md), a Letterboxd export "
-    "(the zip, its folder or one of its CSVs) or an IMDb ratings CSV"
+    "(the zip, its folder or one of its CSVs), an IMDb ratings CSV or a WordPress "
+    "export (.xml or WordPress.com zip)"
 )
 SNIFF_BYTES = 1 << 16
 
@@ -40,7 +41,9 @@ def detect_format(path: Path) -> str:
             f"filmrev imports {ACCEPTED}"
         )
     if zipfile.is_zipfile(path):
-        return "letterboxd"
+        from filmrev.wxr import zip_members
+
+        return "wordpress" if zip_members(path) else "letterboxd"
     if path.suffix.lower() in SUFFIXES:
         return "markdown"
     try:
@@ -49,6 +52,10 @@ def detect_format(path: Path) -> str:
     except OSError as error:
         raise ValidationError(f"cannot read {path}: {error.strerror or error}") from None
     start = head.lstrip()
+    from filmrev.wxr import looks_like_wxr
+
+    if looks_like_wxr(head) or (path.suffix.lower() == ".xml" and start.startswith("<")):
+        return "wordpress"
     if start.startswith("{"):
         return "json"
     if start.startswith("---"):
@@ -69,6 +76,8 @@ def read_source(
     *,
     ranked_list: str | None = None,
     all_types: bool = False,
+    all_posts: bool = False,
+    apply_hints: bool = False,
     progress: Progress | None = None,
 ) -> Batch:
     """Read and validate everything at ``path`` (``fmt`` ``auto`` detects it)."""
@@ -78,6 +87,15 @@ def read_source(
         raise ValidationError(f"{path}: no such file or directory")
     if ranked_list is not None and fmt != "letterboxd":
         raise ValidationError(f"--ranked-list applies to Letterboxd imports, not to {fmt}")
+    if (all_posts or apply_hints) and fmt != "wordpress":
+        option = "--all-posts" if all_posts else "--apply-hints"
+        raise ValidationError(f"{option} applies to WordPress imports, not to {fmt}")
+    if fmt == "wordpress":
+        from filmrev.importers.wordpress import read_wordpress
+
+        if path.is_dir():
+            raise ValidationError(f"{path} is a directory; give the WordPress .xml or .zip itself")
+        return read_wordpress(path, all_posts=all_posts, apply_hints=apply_hints, progress=progress)
     if fmt == "json":
         from filmrev.importers.json_import import read_json
 
