@@ -29,6 +29,16 @@ RESERVED_SLUGS = frozenset({"index"})
 STATUSES = ("draft", "published")
 SOURCE_KEYS = ("letterboxd", "imdb", "tmdb")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Ids are 1..2**53 - 1: every JSON reader (JavaScript included) holds them exactly, and the
+#: counter after the highest one still fits 64 bits.
+MAX_ID = 2**53 - 1
+#: Limits on what a review may hold (see README "Limits"): a body of at most 2,000,000
+#: characters (a long review is ~60,000) and no "word" (run without spaces) over 2,000
+#: characters (longer than any URL browsers accept), so search and display stay fast.
+BODY_MAX = 2_000_000
+WORD_MAX = 2_000
+# Anchored at a word's start, so the scan stays linear however the body is made.
+_LONG_WORD = re.compile(rf"(?<!\S)\S{{{WORD_MAX + 1}}}\S*")
 
 #: Field order of the document form; also the order of YAML front matter.
 FIELD_ORDER = (
@@ -76,6 +86,32 @@ def now_utc() -> str:
 
 
 # --- field parsers -----------------------------------------------------------
+
+
+def parse_id(value: object, field_name: str = "id") -> int:
+    """A review id: a whole number from 1 to :data:`MAX_ID`."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_ID:
+        shown = repr(value) if not isinstance(value, str) else repr(value[:40])
+        raise ValidationError(
+            f"{field_name} must be a whole number from 1 to {MAX_ID} (got {shown})"
+        )
+    return value
+
+
+def check_body_limits(body: str) -> str:
+    """``body``, or ValidationError when it is over :data:`BODY_MAX` or holds a giant word."""
+    if len(body) > BODY_MAX:
+        raise ValidationError(
+            f'body is {len(body):,} characters; the limit is {BODY_MAX:,} (see README "Limits")'
+        )
+    long_word = _LONG_WORD.search(body)
+    if long_word is not None:
+        line = body.count("\n", 0, long_word.start()) + 1
+        raise ValidationError(
+            f"body line {line} holds a word of {len(long_word.group()):,} characters without a "
+            f"space; the limit is {WORD_MAX:,}"
+        )
+    return body
 
 
 def parse_title(value: object, field_name: str = "title") -> str:
@@ -472,24 +508,26 @@ class Review:
         }
 
     @classmethod
-    def from_doc(cls, doc: Mapping[str, Any]) -> Review:
+    def from_doc(cls, doc: Mapping[str, Any], *, limits: bool = True) -> Review:
         """Validate a document (from the library, an import or the editor) into a Review.
 
         Unknown keys are an error, so a typo in front matter is reported, not dropped.
+        ``limits=False`` (reading a stored library) skips the size limits of the body,
+        so a library an older filmrev wrote still opens; every new value is checked.
         """
         unknown = set(doc) - set(FIELD_ORDER)
         if unknown:
             raise ValidationError(
                 f"unknown field {sorted(unknown)[0]!r}; fields are: {', '.join(FIELD_ORDER)}"
             )
-        review_id = doc.get("id")
-        if not isinstance(review_id, int) or isinstance(review_id, bool) or review_id < 1:
-            raise ValidationError(f"id must be a whole number ≥ 1 (got {review_id!r})")
+        review_id = parse_id(doc.get("id"))
         body = doc.get("body")
         if body is None:
             body = ""
         if not isinstance(body, str):
             raise ValidationError("body must be text")
+        if limits:
+            check_body_limits(body)
         created = parse_timestamp(doc.get("created"), "created")
         return cls(
             id=review_id,

@@ -16,8 +16,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from filmrev.model import Review
+from filmrev.model import BODY_MAX, Review
 from filmrev.terminal import clean, rating_label
+
+#: The most of a body ``show`` renders (Rich Markdown costs seconds a megabyte).
+RENDER_MAX = BODY_MAX
 
 
 def _credit_lines(review: Review) -> list[Text]:
@@ -66,7 +69,22 @@ def review_panel(review: Review) -> Panel:
         # Imported here: rich.markdown (markdown-it, pygments) costs ~25 ms that list/rank skip.
         from rich.markdown import Markdown
 
-        parts.append(Markdown(clean(review.body, multiline=True), hyperlinks=False))
+        body = review.body
+        if len(body) > RENDER_MAX:
+            # Only a library an older filmrev wrote holds a body over the limit: show as much
+            # as a body may hold, so `show` takes seconds, not minutes.
+            cut = body.rfind("\n", 0, RENDER_MAX)
+            body = body[: cut if cut > 0 else RENDER_MAX]
+        parts.append(Markdown(clean(body, multiline=True), hyperlinks=False))
+        if len(body) < len(review.body):
+            rest = len(review.body) - len(body)
+            parts.append(
+                Text(
+                    f"… {rest:,} more characters not shown; "
+                    f"`filmrev show {review.slug} --plain` prints the whole body",
+                    style="dim",
+                )
+            )
     title = Text(clean(review.display_title), style="bold")
     subtitle = Text(f"{review.slug} · id {review.id}", style="dim")
     return Panel(Group(*parts), title=title, subtitle=subtitle, title_align="left", padding=(1, 2))
