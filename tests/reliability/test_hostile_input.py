@@ -434,3 +434,25 @@ def test_a_stored_body_over_the_limit_still_opens_and_shows_capped(
     assert "more characters not shown" in shown.out and "--plain" in shown.out
     assert run_in("show", "1", "--plain").out.endswith(body)
     assert run_in("list").code == 0
+
+
+def test_other_values_over_their_limits_are_refused(
+    run_in: InProcess, library: Path, tmp_path: Path
+) -> None:
+    _refused(run_in("add", "Long tag", "--tag", "t" * 2001), "tags: a value of 2,001 characters")
+    _refused(run_in("add", "Long name", "--cast", "n" * 3000), "cast: a value of 3,000 characters")
+    export = _export(tmp_path, [_review(3, tags=[f"t{n}" for n in range(10_001)])])
+    _refused(run_in("import", str(export)), "tags holds 10,001 items; the limit is 10,000")
+    assert not library.exists()
+
+
+def test_a_deeply_nested_value_in_the_library_file_is_a_clear_error(
+    run_in: InProcess, library: Path
+) -> None:
+    seed_library(library, 1)
+    raw = orjson.dumps(orjson.loads(library.read_bytes()))
+    assert raw.count(b'"watched":null') == 1
+    library.write_bytes(raw.replace(b'"watched":null', b'"watched":' + b"[" * 900 + b"]" * 900))
+    before = library.read_bytes()
+    _refused(run_in("list"), "watched must be a date as YYYY-MM-DD (got [[[[...]]]])")
+    assert library.read_bytes() == before
