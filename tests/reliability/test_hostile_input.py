@@ -452,7 +452,11 @@ def test_a_deeply_nested_value_in_the_library_file_is_a_clear_error(
     seed_library(library, 1)
     raw = orjson.dumps(orjson.loads(library.read_bytes()))
     assert raw.count(b'"watched":null') == 1
-    library.write_bytes(raw.replace(b'"watched":null', b'"watched":' + b"[" * 900 + b"]" * 900))
+    library.write_bytes(raw.replace(b'"watched":null', b'"watched":' + b"[" * 1000 + b"]" * 1000))
     before = library.read_bytes()
     _refused(run_in("list"), "watched must be a date as YYYY-MM-DD (got [[[[...]]]])")
+    for args in [("add", "New"), ("doctor",)]:
+        result = run_quick("--db", str(library), *args)
+        assert result.code != 0 and "internal error" not in result.err, result.err
+        assert "nests values hundreds of levels deep" in result.out + result.err
     assert library.read_bytes() == before
