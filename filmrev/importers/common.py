@@ -188,12 +188,22 @@ def read_input(path: Path, limit: int = MAX_INPUT_BYTES, *, head: bool = False) 
             raise ValidationError(
                 f"{path} is {info.st_size:,} bytes; imports read at most {limit:,} bytes per file"
             )
+        if head:
+            return handle.read(limit)
         data = handle.read(limit + 1)
-    if head:
-        return data[:limit]
     if len(data) > limit:
         raise ValidationError(f"{path} is over {limit:,} bytes; imports read at most that")
     return data
+
+
+def check_input_file(path: Path, limit: int = MAX_INPUT_BYTES) -> None:
+    """Refuse, as :func:`read_input` would, without reading: not a regular file, or too big."""
+    read_input(path, 0, head=True)
+    size = path.stat().st_size
+    if size > limit:
+        raise ValidationError(
+            f"{path} is {size:,} bytes; imports read at most {limit:,} bytes per file"
+        )
 
 
 def file_kind(mode: int) -> str:

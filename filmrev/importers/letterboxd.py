@@ -39,6 +39,7 @@ from filmrev.importers.common import (
     NoProgress,
     Problems,
     Progress,
+    check_input_file,
     checked,
     day_stamp,
     read_input,
@@ -171,7 +172,7 @@ def _zip_files(path: Path, problems: Problems) -> list[SourceFile]:
     lies about its size cannot inflate further.
     """
     try:
-        read_input(path)  # a regular file, and not over the input limit
+        check_input_file(path)  # a regular file, and not over the input limit
         archive = zipfile.ZipFile(path)
     except ValidationError as error:
         problems.add(f"{path}", error.message)
