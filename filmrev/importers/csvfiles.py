@@ -20,6 +20,8 @@ BOM = "\ufeff"
 #: The csv module refuses fields over 128 KiB by default; a long review is longer. No cell
 #: may be longer than a review body may be (see README "Limits").
 FIELD_LIMIT = min(sys.maxsize, BODY_MAX)
+#: Rows whose removed control characters get a note each; the rest are counted in one line.
+NOTED_ROWS = 5
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ def raw_rows(text: str, name: str, problems: Problems) -> list[tuple[int, list[s
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
     previous = 0
+    dirty_rows = 0
     try:
         for cells in reader:
             start = previous + 1
@@ -70,27 +73,38 @@ def raw_rows(text: str, name: str, problems: Problems) -> list[tuple[int, list[s
                 if len(rows) == MAX_CSV_ROWS:
                     problems.add(f"{name}:{start}", f"more than {MAX_CSV_ROWS:,} rows; not read")
                     break
-                rows.append((start, _clean_cells(cells, f"{name}:{start}", problems)))
+                cleaned, removed = _clean_cells(cells)
+                if removed:
+                    dirty_rows += 1
+                    if dirty_rows <= NOTED_ROWS:
+                        noun = (
+                            "character or sequence" if removed == 1 else "characters or sequences"
+                        )
+                        problems.notes.append(
+                            f"{name}:{start}: removed {removed} control {noun} (NUL, BEL, ESC...)"
+                        )
+                rows.append((start, cleaned))
     except csv.Error as error:
         reason = str(error)
         if "field larger than field limit" in reason:
             reason = f"a cell is longer than {FIELD_LIMIT:,} characters (the body limit)"
         problems.add(f"{name}:{previous + 1}", f"not valid CSV: {reason}")
+    if dirty_rows > NOTED_ROWS:
+        problems.notes.append(
+            f"{name}: control characters removed from {dirty_rows - NOTED_ROWS:,} more rows"
+        )
     return rows
 
 
-def _clean_cells(cells: list[str], origin: str, problems: Problems) -> list[str]:
-    """Cells without control characters and escape sequences; a note says what went."""
+def _clean_cells(cells: list[str]) -> tuple[list[str], int]:
+    """Cells without control characters and escape sequences, and how many were removed."""
     removed = 0
     cleaned = []
     for cell in cells:
         text, count = clean_cell(cell)
         cleaned.append(text)
         removed += count
-    if removed:
-        noun = "character or sequence" if removed == 1 else "characters or sequences"
-        problems.notes.append(f"{origin}: removed {removed} control {noun} (NUL, BEL, ESC...)")
-    return cleaned
+    return cleaned, removed
 
 
 def first_record(text: str) -> list[str]:

@@ -460,3 +460,16 @@ def test_a_deeply_nested_value_in_the_library_file_is_a_clear_error(
         assert result.code != 0 and "internal error" not in result.err, result.err
         assert "nests values hundreds of levels deep" in result.out + result.err
     assert library.read_bytes() == before
+
+
+def test_many_rows_with_control_characters_get_one_summary_line(
+    run_in: InProcess, library: Path, tmp_path: Path
+) -> None:
+    diary = tmp_path / "diary.csv"
+    rows = "".join(f"2024-01-01,Fi\x07lm {n},2012,,4,,,2024-01-01\n" for n in range(40))
+    diary.write_text(LETTERBOXD_DIARY + rows)
+    result = run_in("import", str(diary))
+    assert result.code == 0, result.err
+    assert result.err.count("removed 1 control character") == 5
+    assert f"{diary}: control characters removed from 35 more rows" in result.err
+    assert all("\x07" not in review.title for review in reviews_on_disk(library))
