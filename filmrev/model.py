@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import reprlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
@@ -34,6 +35,20 @@ WINDOWS_DEVICE_NAMES = frozenset(
 STATUSES = ("draft", "published")
 SOURCE_KEYS = ("letterboxd", "imdb", "tmdb", "wordpress")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Ids are 1..2**53 - 1: every JSON reader (JavaScript included) holds them exactly, and the
+#: counter after the highest one still fits 64 bits.
+MAX_ID = 2**53 - 1
+#: Limits on what a review may hold (see README "Limits"): a body of at most 2,000,000
+#: characters (a long review is ~60,000) and no "word" (run without spaces) over 2,000
+#: characters (longer than any URL browsers accept), so search and display stay fast.
+BODY_MAX = 2_000_000
+WORD_MAX = 2_000
+#: Every other text value (tag, name, role, tagline, link, caption) holds at most TEXT_MAX
+#: characters, and a list field (tags, cast, links, viewings, images) at most LIST_MAX items.
+TEXT_MAX = 2_000
+LIST_MAX = 10_000
+# Anchored at a word's start, so the scan stays linear however the body is made.
+_LONG_WORD = re.compile(rf"(?<!\S)\S{{{WORD_MAX + 1}}}\S*")
 
 #: Field order of the document form; also the order of YAML front matter.
 FIELD_ORDER = (
@@ -85,6 +100,81 @@ def now_utc() -> str:
 # --- field parsers -----------------------------------------------------------
 
 
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxlevel = 3
+_SHORT_REPR.maxstring = 80
+_SHORT_REPR.maxother = 80
+
+
+def shown(value: object) -> str:
+    """``repr`` for a message: short, and safe for values nested 1,000 levels deep.
+
+    >>> shown([[[[[1]]]]])
+    '[[[[...]]]]'
+    """
+    return _SHORT_REPR.repr(value)
+
+
+def parse_id(value: object, field_name: str = "id") -> int:
+    """A review id: a whole number from 1 to :data:`MAX_ID`."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_ID:
+        shown = repr(value) if not isinstance(value, str) else repr(value[:40])
+        raise ValidationError(
+            f"{field_name} must be a whole number from 1 to {MAX_ID} (got {shown})"
+        )
+    return value
+
+
+def check_body_limits(body: str) -> str:
+    """``body``, or ValidationError when it is over :data:`BODY_MAX` or holds a giant word."""
+    if len(body) > BODY_MAX:
+        raise ValidationError(
+            f'body is {len(body):,} characters; the limit is {BODY_MAX:,} (see README "Limits")'
+        )
+    long_word = _LONG_WORD.search(body)
+    if long_word is not None:
+        line = body.count("\n", 0, long_word.start()) + 1
+        raise ValidationError(
+            f"body line {line} holds a word of {len(long_word.group()):,} characters without a "
+            f"space; the limit is {WORD_MAX:,}"
+        )
+    return body
+
+
+def check_value_limits(review: Review) -> Review:
+    """``review``, or ValidationError naming the field whose text or list is over its limit."""
+    lists: dict[str, tuple[object, ...]] = {
+        "tags": review.tags,
+        "cast": review.cast,
+        "links": review.links,
+        "viewings": review.viewings,
+        "images": review.images,
+        "crew": tuple(review.crew),
+    }
+    for name, items in lists.items():
+        if len(items) > LIST_MAX:
+            raise ValidationError(f"{name} holds {len(items):,} items; the limit is {LIST_MAX:,}")
+    texts: list[tuple[str, str | None]] = [
+        ("original_title", review.original_title),
+        ("director", review.director),
+        ("tagline", review.tagline),
+        ("url", review.url),
+        *(("tags", tag) for tag in review.tags),
+        *(("cast", name) for name in review.cast),
+        *(("links", link) for link in review.links),
+        *((f"crew[{role[:40]}]", role) for role in review.crew),
+        *((f"crew[{role[:40]}]", name) for role, names in review.crew.items() for name in names),
+        *(("images", image.src) for image in review.images),
+        *(("images", image.caption) for image in review.images),
+    ]
+    for name, text in texts:
+        if text is not None and len(text) > TEXT_MAX:
+            raise ValidationError(
+                f"{name}: a value of {len(text):,} characters; the limit is {TEXT_MAX:,}"
+            )
+    return review
+
+
 def parse_title(value: object, field_name: str = "title") -> str:
     """Trimmed title of 1–300 characters."""
     if not isinstance(value, str):
@@ -115,7 +205,7 @@ def parse_year(value: object) -> int | None:
         text = value.strip()
         if not re.fullmatch(r"[0-9]{1,4}", text):
             raise ValidationError(
-                f"year must be a whole number from {MIN_YEAR} to {max_year()} (got {value!r})"
+                f"year must be a whole number from {MIN_YEAR} to {max_year()} (got {shown(value)})"
             )
         year = int(text)
     elif isinstance(value, int):
@@ -138,13 +228,13 @@ def parse_rating(value: object, field_name: str = "rating") -> float | None:
         try:
             rating = float(value.strip())
         except ValueError:
-            raise ValidationError(f"{allowed} (got {value!r})") from None
+            raise ValidationError(f"{allowed} (got {shown(value)})") from None
     elif isinstance(value, (int, float)):
         rating = float(value)
     else:
         raise ValidationError(allowed)
     if not math.isfinite(rating) or not 0.5 <= rating <= 5.0 or (rating * 2) % 1 != 0:
-        raise ValidationError(f"{allowed} (got {value!r})")
+        raise ValidationError(f"{allowed} (got {shown(value)})")
     return rating
 
 
@@ -157,7 +247,7 @@ def parse_rank(value: object) -> int | None:
     if isinstance(value, str):
         text = value.strip().lstrip("#")
         if not text.isdigit():
-            raise ValidationError(f"rank must be a whole number ≥ 1 (got {value!r})")
+            raise ValidationError(f"rank must be a whole number ≥ 1 (got {shown(value)})")
         rank = int(text)
     elif isinstance(value, int):
         rank = value
@@ -183,7 +273,7 @@ def parse_date(value: object, field_name: str) -> str | None:
                 return date.fromisoformat(text).isoformat()
             except ValueError:
                 pass
-    raise ValidationError(f"{field_name} must be a date as YYYY-MM-DD (got {value!r})")
+    raise ValidationError(f"{field_name} must be a date as YYYY-MM-DD (got {shown(value)})")
 
 
 def parse_timestamp(value: object, field_name: str) -> str:
@@ -199,7 +289,7 @@ def parse_timestamp(value: object, field_name: str) -> str:
             pass
         else:
             return value
-    raise ValidationError(f"{field_name} must be an ISO 8601 timestamp (got {value!r})")
+    raise ValidationError(f"{field_name} must be an ISO 8601 timestamp (got {shown(value)})")
 
 
 def parse_tags(values: Iterable[object]) -> tuple[str, ...]:
@@ -208,7 +298,7 @@ def parse_tags(values: Iterable[object]) -> tuple[str, ...]:
     seen: set[str] = set()
     for value in values:
         if not isinstance(value, str):
-            raise ValidationError(f"tags must be text (got {value!r})")
+            raise ValidationError(f"tags must be text (got {shown(value)})")
         tag = value.strip()
         if not tag:
             raise ValidationError("a tag must not be empty")
@@ -276,7 +366,7 @@ def parse_link(value: object) -> str:
     link = value.strip()
     parsed = urlparse(link)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ValidationError(f"link must be an http:// or https:// URL (got {value!r})")
+        raise ValidationError(f"link must be an http:// or https:// URL (got {shown(value)})")
     return link
 
 
@@ -288,7 +378,7 @@ def parse_optional_url(value: object, field_name: str) -> str | None:
         return parse_link(value)
     except ValidationError:
         raise ValidationError(
-            f"{field_name} must be an http:// or https:// URL (got {value!r})"
+            f"{field_name} must be an http:// or https:// URL (got {shown(value)})"
         ) from None
 
 
@@ -297,7 +387,7 @@ def parse_status(value: object) -> str:
     if value is None or value == "":
         return "draft"
     if value not in STATUSES:
-        raise ValidationError(f"status must be one of {', '.join(STATUSES)} (got {value!r})")
+        raise ValidationError(f"status must be one of {', '.join(STATUSES)} (got {shown(value)})")
     return str(value)
 
 
@@ -306,7 +396,7 @@ def parse_slug(value: object) -> str:
     if not isinstance(value, str) or not SLUG_PATTERN.fullmatch(value) or len(value) > SLUG_MAX:
         raise ValidationError(
             "slug must be lowercase letters, digits and single dashes, "
-            f"at most {SLUG_MAX} characters (got {value!r})"
+            f"at most {SLUG_MAX} characters (got {shown(value)})"
         )
     if value.isdigit():
         raise ValidationError(f"slug must not be all digits (it would read as an id): {value!r}")
@@ -508,7 +598,7 @@ def parse_sources(value: object) -> dict[str, str | None]:
     for key, source in value.items():
         if key not in SOURCE_KEYS:
             raise ValidationError(
-                f"sources may only have keys {', '.join(SOURCE_KEYS)} (got {key!r})"
+                f"sources may only have keys {', '.join(SOURCE_KEYS)} (got {shown(key)})"
             )
         if source is not None and not isinstance(source, (str, int)):
             raise ValidationError(f"sources.{key} must be text")
@@ -581,26 +671,28 @@ class Review:
         }
 
     @classmethod
-    def from_doc(cls, doc: Mapping[str, Any]) -> Review:
+    def from_doc(cls, doc: Mapping[str, Any], *, limits: bool = True) -> Review:
         """Validate a document (from the library, an import or the editor) into a Review.
 
         Unknown keys are an error, so a typo in front matter is reported, not dropped.
+        ``limits=False`` (reading a stored library) skips the size limits of the body,
+        so a library an older filmrev wrote still opens; every new value is checked.
         """
         unknown = set(doc) - set(FIELD_ORDER)
         if unknown:
             raise ValidationError(
                 f"unknown field {sorted(unknown)[0]!r}; fields are: {', '.join(FIELD_ORDER)}"
             )
-        review_id = doc.get("id")
-        if not isinstance(review_id, int) or isinstance(review_id, bool) or review_id < 1:
-            raise ValidationError(f"id must be a whole number ≥ 1 (got {review_id!r})")
+        review_id = parse_id(doc.get("id"))
         body = doc.get("body")
         if body is None:
             body = ""
         if not isinstance(body, str):
             raise ValidationError("body must be text")
+        if limits:
+            check_body_limits(body)
         created = parse_timestamp(doc.get("created"), "created")
-        return cls(
+        review = cls(
             id=review_id,
             slug=parse_slug(doc.get("slug")),
             title=parse_title(doc.get("title")),
@@ -627,6 +719,7 @@ class Review:
             created=created,
             updated=parse_timestamp(doc.get("updated", created), "updated"),
         )
+        return check_value_limits(review) if limits else review
 
     def evolve(self, **changes: Any) -> Review:
         """A copy with ``changes`` applied and validated (``updated`` is not touched here)."""

@@ -11,6 +11,7 @@ user data dir (``…/filmrev/library.json``). Everything else is keyed to the
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,4 +64,30 @@ def resolve_library(db_option: str | os.PathLike[str] | None = None) -> LibraryP
     """Resolve the library location from the option, the environment, or the default."""
     raw = db_option if db_option not in (None, "") else os.environ.get(ENV_DB) or None
     given = Path(raw).expanduser() if raw is not None else default_library_path()
-    return LibraryPaths(given=given, file=given.resolve())
+    try:
+        file = given.resolve()
+    except (RuntimeError, OSError) as error:  # Python 3.11 raises RuntimeError on a loop
+        from filmrev.errors import StorageError
+
+        raise StorageError(f"library {given}: cannot resolve the path ({error})") from None
+    refuse_special_file(file, str(given))
+    return LibraryPaths(given=given, file=file)
+
+
+def refuse_special_file(path: Path, display: str) -> None:
+    """Refuse a library path that is a FIFO, a device or a socket (reading it would hang).
+
+    A missing file (an empty library), a regular file and a directory (refused later with
+    its own message) pass.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+        from filmrev.errors import CorruptLibraryError
+
+        kind = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a device or socket"
+        raise CorruptLibraryError(
+            f"library {display} is {kind}, not a regular file; not reading it"
+        )

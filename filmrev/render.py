@@ -17,8 +17,11 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from filmrev.model import Review
+from filmrev.model import BODY_MAX, Review
 from filmrev.terminal import clean, rating_label
+
+#: The most of a body ``show`` renders (Rich Markdown costs seconds a megabyte).
+RENDER_MAX = BODY_MAX
 
 
 def _credit_lines(review: Review) -> list[Text]:
@@ -129,10 +132,25 @@ def review_panel(review: Review) -> Panel:
         # Imported here: rich.markdown (markdown-it, pygments) costs ~25 ms that list/rank skip.
         from filmrev.readable import body_renderable
 
-        body = body_renderable(clean(review.body, multiline=True))
-        if not (body.parsed and body.parsed[0].type == "blockquote_open"):
+        body = review.body
+        if len(body) > RENDER_MAX:
+            # Only a library an older filmrev wrote holds a body over the limit: show as much
+            # as a body may hold, so `show` takes seconds, not minutes.
+            cut = body.rfind("\n", 0, RENDER_MAX)
+            body = body[: cut if cut > 0 else RENDER_MAX]
+        rendered = body_renderable(clean(body, multiline=True))
+        if not (rendered.parsed and rendered.parsed[0].type == "blockquote_open"):
             parts.append(Text(""))  # Rich already puts a blank line before a leading quote
-        parts.append(body)
+        parts.append(rendered)
+        if len(body) < len(review.body):
+            rest = len(review.body) - len(body)
+            parts.append(
+                Text(
+                    f"… {rest:,} more characters not shown; "
+                    f"`filmrev show {review.slug} --plain` prints the whole body",
+                    style="dim",
+                )
+            )
     if review.comments:
         parts.extend(comment_lines(review))
     title = Text(clean(review.display_title), style="bold")

@@ -159,6 +159,10 @@ def _refuse_duplicate_keys(raw: bytes, display: str) -> None:
 
     try:
         json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_pairs)
+    except RecursionError:  # orjson read it (nesting under 1,024); the stdlib parser cannot
+        raise CorruptLibraryError(
+            f"library {display} nests values hundreds of levels deep; not a filmrev library"
+        ) from None
     except _DuplicateKeyError as error:
         what = f"id {error.key}" if error.key.isdigit() else f"key {error.key!r}"
         raise CorruptLibraryError(

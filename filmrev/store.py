@@ -99,7 +99,7 @@ def parse_reviews(table: Mapping[str, Any], display: str) -> dict[int, Review]:
         if not isinstance(doc, dict):
             raise CorruptLibraryError(f"library {display}: review {key} is not a JSON object")
         try:
-            review = Review.from_doc(doc)
+            review = Review.from_doc(doc, limits=False)
         except ValidationError as error:
             raise CorruptLibraryError(f"library {display}: review {key}: {error.message}") from None
         if str(review.id) != key:

@@ -12,6 +12,8 @@ _ESCAPE_SEQUENCE = re.compile(
     r"|\x1b[@-Z\\-_]?"  # any other ESC (+ one char)
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
 )
+#: Public name of the escape-sequence pattern (importers remove whole sequences from CSV cells).
+ESCAPE_SEQUENCE = _ESCAPE_SEQUENCE
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from filmrev.exporters.json_export import library_json
 from filmrev.exporters.letterboxd import letterboxd_csv
 from filmrev.exporters.site import export_site
+from filmrev.importers.common import clean_cell
 from filmrev.importers.merge import apply_plan, plan_import
 from filmrev.importers.sources import read_source
 from filmrev.model import Image, Review, Viewing, max_year
@@ -89,6 +90,10 @@ slug_words = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}", fullmatch=True
 ids = st.sampled_from(["https://boxd.it/29Qk", "tt0052357", "12345"])
 
 
+def _csv_clean(text: str) -> bool:
+    return clean_cell(text)[1] == 0
+
+
 @st.composite
 def reviews(draw: st.DrawFn, letterboxd: bool = False) -> list[Review]:
     """A list of valid reviews with unique ids and slugs and ranks exactly 1..K."""
@@ -96,8 +101,15 @@ def reviews(draw: st.DrawFn, letterboxd: bool = False) -> list[Review]:
     review_ids = draw(st.lists(st.integers(1, 500), min_size=count, max_size=count, unique=True))
     title_strategy = names
     tag_strategy = stripped(hostile_text)
+    director_strategy = optional_text
+    body_strategy = st.one_of(st.just(""), hostile_text, st.just(HUGE_BODY))
     if letterboxd:
         tag_strategy = tag_strategy.filter(lambda tag: "," not in tag)
+        # CSV importers remove control characters from other services' cells (issue 18).
+        title_strategy = title_strategy.filter(_csv_clean)
+        tag_strategy = tag_strategy.filter(_csv_clean)
+        director_strategy = director_strategy.filter(lambda text: text is None or _csv_clean(text))
+        body_strategy = body_strategy.filter(_csv_clean)
     titles = draw(st.lists(title_strategy, min_size=count, max_size=count, unique_by=str.casefold))
     result: list[Review] = []
     for review_id, title in zip(review_ids, titles, strict=True):
@@ -114,13 +126,13 @@ def reviews(draw: st.DrawFn, letterboxd: bool = False) -> list[Review]:
             "year": draw(st.none() | st.integers(1870, max_year())),
             "rating": draw(ratings),
             "tags": draw(st.lists(tag_strategy, max_size=4, unique_by=str.casefold)),
-            "director": draw(optional_text),
+            "director": draw(director_strategy),
             "cast": draw(st.lists(names, max_size=3)),
             "crew": draw(
                 st.dictionaries(names, st.lists(names, min_size=1, max_size=2), max_size=2)
             ),
             "tagline": draw(optional_text),
-            "body": draw(st.one_of(st.just(""), hostile_text, st.just(HUGE_BODY))),
+            "body": draw(body_strategy),
             "watched": draw(st.none() | days),
             "links": draw(st.lists(urls, max_size=2)),
             "viewings": [

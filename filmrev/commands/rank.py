@@ -480,7 +480,7 @@ def _problem_line(problem: Problem, films: Mapping[int, Review], at: str | None)
     higher, lower = films[problem.higher], films[problem.lower]
     if problem.kind == "rating":
         return f"{_with_rating(higher)} is ranked above {_with_rating(lower)}"
-    when = f" on {at[:10]}" if at else ""
+    when = f" on {clean(at)[:10]}" if at else ""
     return (
         f"{label(higher)} is ranked above {label(lower)}, but{when} you judged "
         f"{clean(lower.display_title)} better"
@@ -656,7 +656,7 @@ def rank_history(
         table.add_column("Weight", justify="right", style="dim", no_wrap=True)
     for at, against, result, weight in rows:
         other = library.get(against)
-        when = at[:16].replace("T", " ") if at else ""
+        when = Text(clean(at)[:16].replace("T", " ") if at else "")
         name = Text(clean(other.display_title)) if other else Text(f"review {against}")
         rank = f"#{other.rank}" if other and other.rank is not None else ""
         rating = rating_label(other.rating) if other else ""

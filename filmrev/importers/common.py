@@ -8,12 +8,17 @@ library until :mod:`filmrev.importers.merge` has planned the whole import.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import re
+import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from filmrev.errors import FilmrevError, ValidationError
 from filmrev.model import Review
+from filmrev.terminal import ESCAPE_SEQUENCE
 
 SOURCE_FILMREV = "filmrev"
 SOURCE_LETTERBOXD = "letterboxd"
@@ -39,6 +44,8 @@ class Problems:
 
     def __init__(self) -> None:
         self.lines: list[str] = []
+        #: Things changed on the way in, not problems (e.g. control characters removed).
+        self.notes: list[str] = []
 
     def add(self, origin: str, reason: str) -> None:
         self.lines.append(f"{origin}: {reason}")
@@ -147,3 +154,176 @@ def tracked(items: list[Any], progress: Progress, description: str) -> Iterator[
             progress.advance()
     finally:
         progress.stop()
+
+
+# --- limits every importer checks before use (see README "Limits") ---------------------------
+
+#: The largest file (or total of a zip's members) an import reads: 256 MiB. A Letterboxd
+#: export of 10,000 films is a few MB; a filmrev JSON export of 10,000 long reviews ~300 MB
+#: would be over it, and is imported in parts (or as Markdown files, each checked alone).
+MAX_INPUT_BYTES = 256 * 1024 * 1024
+#: JSON and YAML nest a few levels (export → reviews → review → crew → names).
+MAX_DEPTH = 16
+#: Rows of one CSV file (a Letterboxd diary of a lifetime is ~20,000).
+MAX_CSV_ROWS = 1_000_000
+
+
+def read_input(path: Path, limit: int = MAX_INPUT_BYTES, *, head: bool = False) -> bytes:
+    """The bytes of a regular file, refusing FIFOs, devices and files over ``limit``.
+
+    With ``head``, the first ``limit`` bytes of a file of any size (for telling formats apart).
+
+    Opened with ``O_NONBLOCK`` and checked with ``fstat`` before reading, so a FIFO or
+    ``/dev/zero`` given as PATH is a one-line refusal, never a hang.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise ValidationError(f"cannot read {path}: {error.strerror or error}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValidationError(f"{path} is {file_kind(info.st_mode)}, not a regular file")
+        if info.st_size > limit and not head:
+            raise ValidationError(
+                f"{path} is {info.st_size:,} bytes; imports read at most {limit:,} bytes per file"
+            )
+        if head:
+            return handle.read(limit)
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ValidationError(f"{path} is over {limit:,} bytes; imports read at most that")
+    return data
+
+
+def check_input_file(path: Path, limit: int = MAX_INPUT_BYTES) -> None:
+    """Refuse, as :func:`read_input` would, without reading: not a regular file, or too big."""
+    read_input(path, 0, head=True)
+    size = path.stat().st_size
+    if size > limit:
+        raise ValidationError(
+            f"{path} is {size:,} bytes; imports read at most {limit:,} bytes per file"
+        )
+
+
+def file_kind(mode: int) -> str:
+    """``a FIFO``, ``a device``... for a message about a file that is not a regular one."""
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def check_input_path(path: Path) -> None:
+    """Refuse a PATH that is a symlink loop, a FIFO, a device or a socket (files and dirs pass)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ValidationError(f"{path}: no such file or directory") from None
+    except (OSError, RuntimeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ValidationError(f"cannot read {path}: {reason}") from None
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+        raise ValidationError(f"{path} is {file_kind(info.st_mode)}, not a file or directory")
+
+
+class _Repeats(dict[str, Any]):
+    """A JSON object that repeated ``key`` (the first repeat found)."""
+
+    repeated = ""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                marked = _Repeats(result)
+                marked.repeated = key
+                return marked
+            seen.add(key)
+    return result
+
+
+def depth_of(value: Any) -> int:
+    """How deeply lists and objects nest in ``value`` (a scalar is 0); iterative."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Iterable[Any] = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth + 1)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def repeated_key(value: Any, *, nested: bool = True) -> str | None:
+    """The first key some object inside ``value`` (from :func:`load_json`) repeats, or None.
+
+    With ``nested=False`` only ``value`` itself is looked at (the top level of a file).
+    """
+    if not nested:
+        return value.repeated if isinstance(value, _Repeats) else None
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Repeats):
+            return item.repeated
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def load_json(raw: bytes, name: str) -> Any:
+    """Parse JSON for an import: nesting capped at :data:`MAX_DEPTH`, repeated keys marked.
+
+    orjson parses first (fast, and it refuses nesting over 1,024); then, once the depth is
+    known to be small, the standard parser records every object that repeats a key, which
+    :func:`repeated_key` finds (orjson would silently keep the last value).
+    """
+    import json
+
+    import orjson
+
+    try:
+        document = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise ImportFailed([f"{name}:{error.lineno}: not valid JSON: {error.msg}"], name) from None
+    if depth_of(document) > MAX_DEPTH:
+        raise ImportFailed(
+            [f"{name}:1: JSON nested more than {MAX_DEPTH} levels deep; not a filmrev export"],
+            name,
+        )
+    return json.loads(raw.decode("utf-8"), object_pairs_hook=_pairs)
+
+
+#: What a CSV cell from another service may not hold: escape sequences and C0/C1 controls
+#: other than tab, newline and carriage return (reviews keep their line breaks).
+_CELL_CONTROLS = re.compile(f"(?:{ESCAPE_SEQUENCE.pattern})|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean_cell(cell: str) -> tuple[str, int]:
+    """``cell`` without escape sequences and control characters, and how many were removed.
+
+    >>> clean_cell("Bell\\x07 \\x1b[2Jand NUL\\x00")
+    ('Bell and NUL', 3)
+    """
+    if cell.isprintable():
+        return cell, 0
+    cleaned, count = _CELL_CONTROLS.subn("", cell)
+    return cleaned, count

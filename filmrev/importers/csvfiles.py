@@ -13,11 +13,15 @@ import io
 import sys
 from dataclasses import dataclass
 
-from filmrev.importers.common import Problems
+from filmrev.importers.common import MAX_CSV_ROWS, Problems, clean_cell
+from filmrev.model import BODY_MAX
 
 BOM = "\ufeff"
-#: The csv module refuses fields over 128 KiB by default; a long review is longer.
-FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
+#: The csv module refuses fields over 128 KiB by default; a long review is longer. No cell
+#: may be longer than a review body may be (see README "Limits").
+FIELD_LIMIT = min(sys.maxsize, BODY_MAX)
+#: Rows whose removed control characters get a note each; the rest are counted in one line.
+NOTED_ROWS = 5
 
 
 @dataclass(frozen=True)
@@ -60,15 +64,47 @@ def raw_rows(text: str, name: str, problems: Problems) -> list[tuple[int, list[s
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
     previous = 0
+    dirty_rows = 0
     try:
         for cells in reader:
             start = previous + 1
             previous = reader.line_num
             if cells and any(cell != "" for cell in cells):
-                rows.append((start, cells))
+                if len(rows) == MAX_CSV_ROWS:
+                    problems.add(f"{name}:{start}", f"more than {MAX_CSV_ROWS:,} rows; not read")
+                    break
+                cleaned, removed = _clean_cells(cells)
+                if removed:
+                    dirty_rows += 1
+                    if dirty_rows <= NOTED_ROWS:
+                        noun = (
+                            "character or sequence" if removed == 1 else "characters or sequences"
+                        )
+                        problems.notes.append(
+                            f"{name}:{start}: removed {removed} control {noun} (NUL, BEL, ESC...)"
+                        )
+                rows.append((start, cleaned))
     except csv.Error as error:
-        problems.add(f"{name}:{previous + 1}", f"not valid CSV: {error}")
+        reason = str(error)
+        if "field larger than field limit" in reason:
+            reason = f"a cell is longer than {FIELD_LIMIT:,} characters (the body limit)"
+        problems.add(f"{name}:{previous + 1}", f"not valid CSV: {reason}")
+    if dirty_rows > NOTED_ROWS:
+        problems.notes.append(
+            f"{name}: control characters removed from {dirty_rows - NOTED_ROWS:,} more rows"
+        )
     return rows
+
+
+def _clean_cells(cells: list[str]) -> tuple[list[str], int]:
+    """Cells without control characters and escape sequences, and how many were removed."""
+    removed = 0
+    cleaned = []
+    for cell in cells:
+        text, count = clean_cell(cell)
+        cleaned.append(text)
+        removed += count
+    return cleaned, removed
 
 
 def first_record(text: str) -> list[str]:
@@ -93,6 +129,13 @@ def table(
     if len(records) <= start:
         return Table(name, (), [])
     header = tuple(cell.strip() for cell in records[start][1])
+    seen: set[str] = set()
+    for column in header:
+        if column and column in seen:
+            header_line = records[start][0]
+            problems.add(f"{name}:{header_line}", f"column {column!r} appears twice in the header")
+            return Table(name, header, [])
+        seen.add(column)
     rows: list[Row] = []
     for line, cells in records[start + 1 :]:
         if len(cells) > len(header):

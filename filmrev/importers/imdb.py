@@ -34,6 +34,7 @@ from filmrev.importers.common import (
     Progress,
     checked,
     day_stamp,
+    read_input,
     tracked,
 )
 from filmrev.importers.csvfiles import Row, read_table
@@ -113,10 +114,7 @@ def read_imdb(path: Path, all_types: bool = False, progress: Progress | None = N
     progress = progress or NoProgress()
     problems = Problems()
     batch = Batch(format="imdb", label=str(path))
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ValidationError(f"cannot read {path}: {error.strerror or error}") from None
+    data = read_input(path)
     source = read_table(data, str(path), problems)
     missing = [column for column in REQUIRED_COLUMNS if column not in source.header]
     if missing and not problems:
@@ -140,6 +138,7 @@ def read_imdb(path: Path, all_types: bool = False, progress: Progress | None = N
         seen[const] = origin
         batch.records.append(record)
     problems.raise_if_any(str(path))
+    batch.notes.extend(problems.notes)
     if skipped:
         counts = ", ".join(f"{count} {kind}" for kind, count in sorted(skipped.items()))
         batch.notes.append(f"skipped rows that are not films: {counts} (--all-types imports them)")

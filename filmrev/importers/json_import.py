@@ -23,9 +23,15 @@ from filmrev.importers.common import (
     NoProgress,
     Problems,
     Progress,
+    load_json,
+    read_input,
+    repeated_key,
     tracked,
 )
-from filmrev.model import FIELD_ORDER, SCHEMA_VERSION, Review
+from filmrev.model import FIELD_ORDER, SCHEMA_VERSION, Review, parse_timestamp
+
+#: The fields of a stored comparison (see ``rank place``): nothing else is imported.
+COMPARISON_FIELDS = frozenset({"winner", "loser", "tie", "at"})
 
 #: A JSON export gives every field; ``id``, ``rank`` and ``updated`` are handled apart.
 PROVIDED = frozenset(FIELD_ORDER) - {"id", "rank", "updated"}
@@ -76,15 +82,15 @@ def read_json(path: Path, progress: Progress | None = None) -> Batch:
     progress = progress or NoProgress()
     name = str(path)
     problems = Problems()
-    raw = path.read_bytes()
+    raw = read_input(path)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    try:
-        document = orjson.loads(raw)
-    except orjson.JSONDecodeError as error:
-        raise ImportFailed([f"{name}:{error.lineno}: not valid JSON: {error.msg}"], name) from None
+    document = load_json(raw, name)
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         raise ImportFailed([f'{name}:1: not a filmrev export (no "format": "filmrev")'], name)
+    top_repeat = repeated_key(document, nested=False)
+    if top_repeat is not None:
+        raise ImportFailed([f"{name}:1: key {top_repeat!r} appears twice at the top level"], name)
     if document.get("version") != EXPORT_VERSION:
         problems.add(
             f"{name}:1",
@@ -115,6 +121,10 @@ def read_json(path: Path, progress: Progress | None = None) -> Batch:
     for index, doc in enumerate(tracked(reviews, progress, "reading reviews")):
         if not isinstance(doc, dict):
             failures.append((index, "a review must be a JSON object"))
+            continue
+        repeated = repeated_key(doc)
+        if repeated is not None:
+            failures.append((index, f"review {doc.get('id')!r}: key {repeated!r} appears twice"))
             continue
         try:
             review = Review.from_doc(doc)
@@ -161,12 +171,40 @@ def read_json(path: Path, progress: Progress | None = None) -> Batch:
 
 
 def _comparison_problem(comparison: Any, ids: dict[int, int]) -> str | None:
+    """Why a comparison record cannot be imported, or None: known fields, real ids and dates."""
     if not isinstance(comparison, dict):
         return "a comparison must be a JSON object"
+    repeated = repeated_key(comparison)
+    if repeated is not None:
+        return f"comparison: key {repeated!r} appears twice"
+    unknown = sorted(set(comparison) - COMPARISON_FIELDS)
+    if unknown:
+        return (
+            f"comparison has unknown field {unknown[0]!r}; "
+            f"fields are: {', '.join(sorted(COMPARISON_FIELDS))}"
+        )
     for role in ("winner", "loser"):
         value = comparison.get(role)
         if not isinstance(value, int) or isinstance(value, bool):
-            return f"comparison {role} must be a review id (got {value!r})"
+            return f"comparison {role} must be a review id (got {_short(value)})"
         if value not in ids:
             return f"comparison {role} {value} is not a review in this file"
+    if comparison["winner"] == comparison["loser"]:
+        return f"comparison of review {comparison['winner']} with itself"
+    if not isinstance(comparison.get("tie", False), bool):
+        return f"comparison tie must be true or false (got {_short(comparison.get('tie'))})"
+    at = comparison.get("at")
+    if at is not None:
+        if not isinstance(at, str) or len(at) > 40 or not at.isprintable():
+            return f"comparison at must be an ISO 8601 timestamp (got {_short(at)})"
+        try:
+            parse_timestamp(at, "comparison at")
+        except ValidationError as error:
+            return error.message
     return None
+
+
+def _short(value: Any) -> str:
+    """``repr`` of a value, cut to 40 characters (a message is one line)."""
+    shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:39] + "…"

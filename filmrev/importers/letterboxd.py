@@ -32,14 +32,17 @@ from typing import Any
 
 from filmrev.errors import ValidationError
 from filmrev.importers.common import (
+    MAX_INPUT_BYTES,
     SOURCE_LETTERBOXD,
     Batch,
     Incoming,
     NoProgress,
     Problems,
     Progress,
+    check_input_file,
     checked,
     day_stamp,
+    read_input,
     tracked,
 )
 from filmrev.importers.csvfiles import Row, Table, decode, first_record, raw_rows, table
@@ -79,7 +82,8 @@ IMPORT_COLUMNS = frozenset(
 IMPORT_KEYS = frozenset({"Title", "LetterboxdURI", "imdbID", "tmdbID"})
 LIST_MARK = "Letterboxd list export"
 REVIEW_SEPARATOR = "\n\n* * *\n\n"
-MAX_MEMBER_BYTES = 1 << 30
+#: A zip may hold at most this many entries, and its CSVs at most MAX_INPUT_BYTES in all.
+MAX_MEMBERS = 10_000
 #: Where a film's URI is most likely the film's own (not a diary entry's), best first.
 URI_PREFERENCE = (WATCHED, RATINGS, LIST, DIARY, REVIEWS, IMPORT)
 TRUE_WORDS = frozenset({"yes", "true", "1", "y"})
@@ -153,34 +157,79 @@ def _wanted_member(member: str) -> bool:
     return len(parts) == 2 and parts[0] == "lists" and parts[1].endswith(".csv")
 
 
+def _unsafe_member(name: str) -> bool:
+    """A member name that would leave the folder it is extracted to (zip slip)."""
+    parts = name.replace("\\", "/").split("/")
+    return name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":")
+
+
 def _zip_files(path: Path, problems: Problems) -> list[SourceFile]:
+    """The wanted CSVs of a zip, their declared and actual sizes checked before use.
+
+    A zip bomb is refused before anything is inflated: more than :data:`MAX_MEMBERS`
+    entries, or wanted members declaring more than :data:`MAX_INPUT_BYTES` in all; and
+    each member is inflated in chunks that stop at its declared size, so a member that
+    lies about its size cannot inflate further.
+    """
     try:
+        check_input_file(path)  # a regular file, and not over the input limit
         archive = zipfile.ZipFile(path)
+    except ValidationError as error:
+        problems.add(f"{path}", error.message)
+        return []
     except (OSError, zipfile.BadZipFile) as error:
         problems.add(f"{path}", f"cannot open the zip: {error}")
         return []
     with archive:
-        infos = [info for info in archive.infolist() if not info.is_dir()]
+        entries = archive.infolist()
+        if len(entries) > MAX_MEMBERS:
+            problems.add(f"{path}", f"holds {len(entries):,} entries; a Letterboxd export has few")
+            return []
+        unsafe = [info.filename for info in entries if _unsafe_member(info.filename)]
+        if unsafe:
+            problems.add(
+                f"{path}", f"holds a member named {unsafe[0]!r} outside its folder; not read"
+            )
+            return []
+        infos = [info for info in entries if not info.is_dir()]
         names = [info.filename for info in infos]
         prefix = ""
         tops = {name.split("/", 1)[0] for name in names}
         if len(tops) == 1 and all("/" in name for name in names):
             prefix = next(iter(tops)) + "/"  # the export zipped with its folder
+        wanted = [info for info in infos if _wanted_member(info.filename[len(prefix) :])]
+        declared = sum(info.file_size for info in wanted)
+        if declared > MAX_INPUT_BYTES:
+            problems.add(
+                f"{path}",
+                f"its CSVs would inflate to {declared:,} bytes; imports read at most "
+                f"{MAX_INPUT_BYTES:,} (a zip bomb, or not a Letterboxd export)",
+            )
+            return []
         files: list[SourceFile] = []
-        for info in infos:
+        for info in wanted:
             member = info.filename[len(prefix) :]
-            if not _wanted_member(member):
-                continue
-            if info.file_size > MAX_MEMBER_BYTES:
-                problems.add(f"{path}:{member}", "larger than 1 GiB; not a Letterboxd export")
-                continue
             try:
-                data = archive.read(info)
-            except (OSError, zipfile.BadZipFile) as error:
-                problems.add(f"{path}:{member}", f"cannot read from the zip: {error}")
+                data = _inflate(archive, info)
+            except (OSError, zipfile.BadZipFile, ValidationError) as error:
+                reason = error.message if isinstance(error, ValidationError) else str(error)
+                problems.add(f"{path}:{member}", f"cannot read from the zip: {reason}")
                 continue
             files.append(SourceFile(f"{path}:{member}", member, data))
     return sorted(files, key=lambda source: source.member)
+
+
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A member's bytes, read in chunks and never past its declared size."""
+    chunks: list[bytes] = []
+    total = 0
+    with archive.open(info) as member:
+        while chunk := member.read(1 << 20):
+            total += len(chunk)
+            if total > info.file_size:
+                raise ValidationError(f"inflates past its declared {info.file_size:,} bytes")
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _folder_files(path: Path, problems: Problems) -> list[SourceFile]:
@@ -193,9 +242,9 @@ def _folder_files(path: Path, problems: Problems) -> list[SourceFile]:
         if not candidate.is_file():
             continue
         try:
-            data = candidate.read_bytes()
-        except OSError as error:
-            problems.add(f"{candidate}", f"cannot read: {error.strerror or error}")
+            data = read_input(candidate)
+        except ValidationError as error:
+            problems.add(f"{candidate}", error.message)
             continue
         member = candidate.relative_to(path).as_posix()
         files.append(SourceFile(str(candidate), member, data))
@@ -209,9 +258,9 @@ def source_files(path: Path, problems: Problems) -> list[SourceFile]:
     if zipfile.is_zipfile(path):
         return _zip_files(path, problems)
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        problems.add(f"{path}", f"cannot read: {error.strerror or error}")
+        data = read_input(path)
+    except ValidationError as error:
+        problems.add(f"{path}", error.message)
         return []
     return [SourceFile(str(path), path.name, data)]
 
@@ -588,4 +637,5 @@ def read_letterboxd(
         if record is not None:
             batch.records.append(record)
     problems.raise_if_any(str(path))
+    batch.notes.extend(problems.notes)
     return batch

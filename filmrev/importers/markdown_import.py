@@ -31,6 +31,7 @@ from filmrev.importers.common import (
     NoProgress,
     Problems,
     Progress,
+    read_input,
     tracked,
 )
 from filmrev.importers.csvfiles import decode
@@ -159,9 +160,9 @@ def read_markdown_file(path: Path, problems: Problems) -> Incoming | None:
     """One review file as a record, or None with the problem recorded."""
     name = str(path)
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        problems.add(f"{name}:1", f"cannot read: {error.strerror or error}")
+        raw = read_input(path)
+    except ValidationError as error:
+        problems.add(f"{name}:1", error.message)
         return None
     text = decode(raw, name, problems)
     if text is None:

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 from filmrev.errors import ValidationError
-from filmrev.importers.common import Batch, Progress
+from filmrev.importers.common import Batch, Progress, check_input_path, read_input
 from filmrev.importers.csvfiles import first_record
 
 FORMATS = ("json", "markdown", "letterboxd", "imdb", "wordpress")
@@ -29,8 +29,7 @@ def detect_format(path: Path) -> str:
     from filmrev.importers.letterboxd import EXPORT_FILES, kind_of_header
     from filmrev.importers.markdown_import import SUFFIXES, markdown_files
 
-    if not path.exists():
-        raise ValidationError(f"{path}: no such file or directory")
+    check_input_path(path)
     if path.is_dir():
         if any((path / name).is_file() for name in EXPORT_FILES) or (path / "lists").is_dir():
             return "letterboxd"
@@ -46,11 +45,9 @@ def detect_format(path: Path) -> str:
         return "wordpress" if zip_members(path) else "letterboxd"
     if path.suffix.lower() in SUFFIXES:
         return "markdown"
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(SNIFF_BYTES).decode("utf-8", "replace").removeprefix("\ufeff")
-    except OSError as error:
-        raise ValidationError(f"cannot read {path}: {error.strerror or error}") from None
+    head = (
+        read_input(path, SNIFF_BYTES, head=True).decode("utf-8", "replace").removeprefix("\ufeff")
+    )
     start = head.lstrip()
     from filmrev.wxr import looks_like_wxr
 
@@ -81,10 +78,9 @@ def read_source(
     progress: Progress | None = None,
 ) -> Batch:
     """Read and validate everything at ``path`` (``fmt`` ``auto`` detects it)."""
+    check_input_path(path)
     if fmt == "auto":
         fmt = detect_format(path)
-    elif not path.exists():
-        raise ValidationError(f"{path}: no such file or directory")
     if ranked_list is not None and fmt != "letterboxd":
         raise ValidationError(f"--ranked-list applies to Letterboxd imports, not to {fmt}")
     if (all_posts or apply_hints) and fmt != "wordpress":

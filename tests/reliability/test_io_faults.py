@@ -276,7 +276,7 @@ def test_real_kernel_write_failure_file_too_large(library: Path, tmp_path: Path)
     """No patching: RLIMIT_FSIZE makes the kernel refuse the write (EFBIG) mid-file."""
     before = seed_library(library, 3)
     body = tmp_path / "body.md"
-    body.write_text("x" * 200_000)
+    body.write_text("word " * 40_000)  # 200,000 characters in words (one word may hold 2,000)
     limit = len(before) + 50_000
 
     def limit_file_size() -> None:
