@@ -98,14 +98,12 @@ def markdown_files(path: Path) -> tuple[list[Path], int]:
 
 
 def _inside_only(root: Path, files: list[Path]) -> list[Path]:
-    """The files that really are inside ``root``: a symbolic link out of it is not followed."""
+    """The files that really are inside ``root``: a symbolic link out of it is not followed.
+
+    What they are (a FIFO, a device) is left to the reader, which refuses it by name.
+    """
     base = os.path.realpath(root)
-    return [
-        file
-        for file in files
-        if os.path.commonpath([base, os.path.realpath(file)]) == base
-        and os.path.isfile(os.path.realpath(file))
-    ]
+    return [file for file in files if os.path.commonpath([base, os.path.realpath(file)]) == base]
 
 
 def links_out(root: Path) -> list[Path]:
