@@ -105,6 +105,22 @@ def export(
             "--force", help="Overwrite or delete files in DIR that filmrev did not write."
         ),
     ] = False,
+    permalinks: Annotated[
+        str,
+        typer.Option(
+            "--permalinks",
+            help="jekyll: 'keep' serves each post at the path of its url (old blog links "
+            "keep working; _redirects lists those that moved).",
+            metavar="default|keep",
+        ),
+    ] = "default",
+    with_layouts: Annotated[
+        bool,
+        typer.Option(
+            "--with-layouts",
+            help="jekyll/hugo: also write a config and minimal starter layouts.",
+        ),
+    ] = False,
 ) -> None:
     """Export the library: JSON, Markdown (one document, or a site directory), CSV, Letterboxd.
 
@@ -117,26 +133,40 @@ def export(
     from filmrev.index import load_library
 
     is_site = output_format is ExportFormat.markdown and out is not None
-    if (profile is not None or jsonld) and not is_site:
-        usage_error("--profile and --jsonld apply to --format markdown with --out DIR")
+    if (profile is not None or jsonld or with_layouts or permalinks != "default") and not is_site:
+        usage_error(
+            "--profile and --jsonld apply to --format markdown with --out DIR "
+            "(so do --permalinks and --with-layouts)"
+        )
     library = load_library(library_paths(ctx))
     reviews = library.reviews()
     if is_site:
-        from filmrev.exporters.site import export_site
+        from filmrev import config
+        from filmrev.exporters.site import SiteOptions, export_site
 
         assert out is not None
+        chosen = (profile or Profile.plain).value
+        if with_layouts and chosen == "plain":
+            usage_error("--with-layouts needs --profile jekyll or hugo")
         report = export_site(
             reviews,
             Path(out).expanduser(),
-            profile=(profile or Profile.plain).value,
+            profile=chosen,
             jsonld=jsonld,
             force=force,
+            options=SiteOptions(author=config.get("author"), permalinks=permalinks),
         )
         note(
             f"exported {_count(report.reviews, 'review')} to {out}: "
             f"{_count(len(report.written), 'file')} written, "
             f"{report.unchanged} unchanged, {len(report.removed)} removed"
         )
+        if with_layouts:
+            from filmrev.exporters.site_layouts import write_starter_files
+
+            starters = write_starter_files(Path(out).expanduser(), chosen)
+            kept = f"; {len(starters.kept)} already there, kept" if starters.kept else ""
+            note(f"starter layouts: {_count(len(starters.written), 'file')} written{kept}")
         return
     if output_format is ExportFormat.json:
         from filmrev.exporters.json_export import library_json

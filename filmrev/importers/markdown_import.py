@@ -8,8 +8,9 @@ may give only some fields (``title`` is the one required); ``id``, ``slug``,
 directories; a directory holding an export manifest gives just the files
 filmrev wrote there (a blog's other pages are not reviews). Files exported with
 ``--profile jekyll`` or ``hugo`` read back too: their site-only keys (``layout``,
-``date``, ``categories``, ``draft``, ``render_with_liquid``, ``jsonld``) are dropped
-and Hugo's ``params`` unfolded.
+``date``, ``categories``, ``draft``, ``render_with_liquid``, ``jsonld``, ``permalink``,
+``redirect_from``) are dropped, Jekyll's ``published_on`` is ``published``, and Hugo's
+``params`` unfolded.
 """
 
 from __future__ import annotations
@@ -40,7 +41,16 @@ SKIPPED_NAMES = frozenset({"index.md", "_index.md"})
 SUFFIXES = (".md", ".markdown")
 #: Front-matter keys that only static-site exports write (see filmrev.exporters.site).
 SITE_KEYS = frozenset(
-    {"layout", "date", "categories", "draft", "render_with_liquid", "jsonld", "permalink"}
+    {
+        "layout",
+        "date",
+        "categories",
+        "draft",
+        "render_with_liquid",
+        "jsonld",
+        "permalink",
+        "redirect_from",
+    }
 )
 PLACEHOLDER_SLUG = "placeholder"
 _YAML_LINE = re.compile(r"\(line (\d+)\)")
@@ -120,6 +130,9 @@ def _field_line(text: str, message: str) -> int:
 def site_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Front matter without static-site-only keys; Hugo's ``params`` unfolded."""
     result = {key: value for key, value in fields.items() if key not in SITE_KEYS}
+    if "published_on" in result:  # the Jekyll profile's name for `published` (Jekyll reserves it)
+        on = result.pop("published_on")
+        result.setdefault("published", on)
     params = result.pop("params", None)
     if isinstance(params, dict):
         for key, value in params.items():
