@@ -16,6 +16,7 @@ from filmrev.terminal import clean
 
 if TYPE_CHECKING:
     from filmrev.importers.merge import Action, Plan
+    from filmrev.model import Review
 
 #: Show a progress bar (stderr, terminal only) from this many files or rows on.
 PROGRESS_FROM = 200
@@ -65,6 +66,28 @@ def _write_file(out: str, data: bytes, what: str) -> None:
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(target, 0o666 & ~mask)
+
+
+def _export_letterboxd_files(reviews: list[Review], out: str, link_back: bool) -> None:
+    """One file, or numbered parts of at most 1 MB each (``name-1.csv``, ...)."""
+    from filmrev.exporters.letterboxd import letterboxd_files
+
+    parts = letterboxd_files(reviews, link_back=link_back)
+    if len(parts) == 1:
+        _write_file(out, parts[0].encode("utf-8"), "letterboxd")
+        note(f"exported {_count(len(reviews), 'review')} to {out}")
+        return
+    target = Path(out).expanduser()
+    stem, suffix = (target.stem, target.suffix) if target.suffix else (target.name, ".csv")
+    names = [
+        str(target.with_name(f"{stem}-{number}{suffix}")) for number in range(1, len(parts) + 1)
+    ]
+    for name, part in zip(names, parts, strict=True):
+        _write_file(name, part.encode("utf-8"), "letterboxd")
+    note(
+        f"exported {_count(len(reviews), 'review')} in {len(parts)} files of at most 1 MB "
+        f"(Letterboxd's limit): {', '.join(names)}"
+    )
 
 
 @app.command("export")
@@ -121,6 +144,13 @@ def export(
             help="jekyll/hugo: also write a config and minimal starter layouts.",
         ),
     ] = False,
+    link_back: Annotated[
+        bool,
+        typer.Option(
+            "--link-back",
+            help="letterboxd: end each review that has a url with 'Originally published at URL'.",
+        ),
+    ] = False,
 ) -> None:
     """Export the library: JSON, Markdown (one document, or a site directory), CSV, Letterboxd.
 
@@ -138,8 +168,13 @@ def export(
             "--profile and --jsonld apply to --format markdown with --out DIR "
             "(so do --permalinks and --with-layouts)"
         )
+    if link_back and output_format is not ExportFormat.letterboxd:
+        usage_error("--link-back applies to --format letterboxd")
     library = load_library(library_paths(ctx))
     reviews = library.reviews()
+    if output_format is ExportFormat.letterboxd and out is not None:
+        _export_letterboxd_files(reviews, out, link_back)
+        return
     if is_site:
         from filmrev import config
         from filmrev.exporters.site import SiteOptions, export_site
@@ -177,9 +212,14 @@ def export(
 
         text = reviews_csv(reviews, neutralise_formulas=True)
     elif output_format is ExportFormat.letterboxd:
-        from filmrev.exporters.letterboxd import letterboxd_csv
+        from filmrev.exporters.letterboxd import MAX_FILE_BYTES, letterboxd_csv
 
-        text = letterboxd_csv(reviews)
+        text = letterboxd_csv(reviews, link_back=link_back)
+        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+            note(
+                "this CSV is over 1 MB, more than Letterboxd's importer takes; "
+                "--out FILE.csv splits it into FILE-1.csv, FILE-2.csv, ..."
+            )
     else:
         from filmrev.exporters.markdown import library_document
 

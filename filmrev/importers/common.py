@@ -8,11 +8,13 @@ library until :mod:`filmrev.importers.merge` has planned the whole import.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from filmrev.errors import FilmrevError, ValidationError
+from filmrev.folding import fold
 from filmrev.model import Review
 
 SOURCE_FILMREV = "filmrev"
@@ -147,3 +149,21 @@ def tracked(items: list[Any], progress: Progress, description: str) -> Iterator[
             progress.advance()
     finally:
         progress.stop()
+
+
+_NOT_WORD = re.compile(r"[^\w\s]")
+_AMPERSAND = re.compile(r"\s*&\s*")
+
+
+def title_key(title: str) -> str:
+    """The form of a title that matching across sources compares (with the year).
+
+    Built on :func:`filmrev.folding.fold` (case, accents, quotes, dashes, spacing),
+    then punctuation and typography are ignored: ``&`` is ``and`` and every other
+    mark goes, so ``Mission: Impossible – Fallout`` = ``Mission: Impossible - Fallout``,
+    ``Hit & Run`` = ``Hit and Run`` and ``Monsters vs Aliens`` = ``Monsters vs. Aliens``.
+    A title of punctuation only keeps its folded form.
+    """
+    folded = fold(title)
+    key = " ".join(_NOT_WORD.sub(" ", _AMPERSAND.sub(" and ", folded)).split())
+    return key or folded
