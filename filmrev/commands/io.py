@@ -331,6 +331,13 @@ def import_reviews(
         bool,
         typer.Option("--all-types", help="IMDb: import series and episodes too, not only films."),
     ] = False,
+    ignore_unknown: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-unknown",
+            help="Markdown: drop front-matter keys filmrev has no field for (other tools' posts).",
+        ),
+    ] = False,
 ) -> None:
     """Import reviews: a filmrev export, Markdown files, a Letterboxd export or IMDb ratings.
 
@@ -353,6 +360,7 @@ def import_reviews(
             input_format.value,
             ranked_list=ranked_list,
             all_types=all_types,
+            ignore_unknown=ignore_unknown,
             progress=progress,
         )
         if dry_run:

@@ -69,6 +69,7 @@ def read_source(
     *,
     ranked_list: str | None = None,
     all_types: bool = False,
+    ignore_unknown: bool = False,
     progress: Progress | None = None,
 ) -> Batch:
     """Read and validate everything at ``path`` (``fmt`` ``auto`` detects it)."""
@@ -76,6 +77,8 @@ def read_source(
         fmt = detect_format(path)
     elif not path.exists():
         raise ValidationError(f"{path}: no such file or directory")
+    if ignore_unknown and fmt != "markdown":
+        raise ValidationError(f"--ignore-unknown applies to Markdown imports, not to {fmt}")
     if ranked_list is not None and fmt != "letterboxd":
         raise ValidationError(f"--ranked-list applies to Letterboxd imports, not to {fmt}")
     if fmt == "json":
@@ -87,7 +90,7 @@ def read_source(
     if fmt == "markdown":
         from filmrev.importers.markdown_import import read_markdown
 
-        return read_markdown(path, progress)
+        return read_markdown(path, progress, ignore_unknown=ignore_unknown)
     if fmt == "letterboxd":
         from filmrev.importers.letterboxd import read_letterboxd
 
