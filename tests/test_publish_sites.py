@@ -7,6 +7,7 @@ check the exported files themselves.
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -45,7 +46,7 @@ def add(cli: Runner, *args: str) -> str:
 
 
 @pytest.fixture
-def tricky(cli: Runner) -> None:
+def tricky(cli: Runner, tmp_path: Path) -> None:
     """Published without a date, a draft, a future post, all ranked; odd titles and bodies."""
     add(
         cli,
@@ -105,6 +106,16 @@ def tricky(cli: Runner) -> None:
     )
     add(cli, "Query Post", "--year", "1998", "--status", "published", "--published",
         "2014-01-01", "--url", "https://blog.example/?p=12", "--body", "moved\n")  # fmt: skip
+    pictured = tmp_path / "pictured.md"
+    pictured.write_text(
+        "---\nimages:\n- src: https://img.example/still.jpg\n"
+        '  caption: The "last" shot\n---\n\nSeen.\n',
+        encoding="utf-8",
+    )
+    add(cli, "Pictured", "--year", "1997", "--rating", "3.5", "--rank", "5", "--status",
+        "published", "--published", "2016-01-01", "--director", "Ann Hui", "--cast", "Ru Ng",
+        "--crew", "composer=Joe Hisaishi", "--tagline", "A hook.", "--link",
+        "https://www.youtube.com/watch?v=trailer", "--body-file", str(pictured))  # fmt: skip
 
 
 def export(cli: Runner, out: Path, *extra: str) -> None:
@@ -232,6 +243,25 @@ def test_jekyll_profile_reads_back_with_its_published_date(
     }
 
 
+def _check_pictured(page: Path) -> None:
+    """The starter layout shows stars, rank, hook, credits, image + caption, trailer, JSON-LD."""
+    text = html.unescape(page.read_text(encoding="utf-8"))
+    expected = [
+        "★★★½ 3.5",
+        "All-time rank: #5",
+        "<em>A hook.</em>",
+        "Ann Hui",
+        "Ru Ng",
+        "Joe Hisaishi",
+        '<img src="https://img.example/still.jpg"',
+        '<figcaption>The "last" shot</figcaption>',
+        'href="https://www.youtube.com/watch?v=trailer">Trailer',
+        '<script type="application/ld+json">{"@context":',
+    ]
+    for shown in expected:
+        assert shown in text, shown
+
+
 def _check_build(tool: str, site: Path, *extra: str) -> Path:
     result = build(tool, site, *extra)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -250,6 +280,7 @@ def test_jekyll_builds_the_tricky_library_with_exact_titles(
     built = _check_build("jekyll", site)
     assert TRICKY + " (2001)" in anchor_texts(built / "ranked" / "index.html")
     assert (built / "2015" / "03" / "old-post" / "index.html").is_file()
+    _check_pictured(built / "reviews" / "pictured-1997" / "index.html")
     assert not (built / "reviews" / "drafted-2002").exists()
     with_drafts = _check_build("jekyll", site, "--drafts")
     assert (with_drafts / "reviews" / "drafted-2002" / "index.html").is_file()
@@ -265,6 +296,7 @@ def test_hugo_builds_the_tricky_library_with_shortcodes_as_text(
     assert TRICKY + " (2001)" in anchor_texts(built / "ranked" / "index.html")
     page = (built / "reviews" / "quoted-don-t-stop-now-x-a-2001" / "index.html").read_text("utf-8")
     assert "{{&lt; youtube abc &gt;}}" in page and "{{% note %}}" in page
+    _check_pictured(built / "reviews" / "pictured-1997" / "index.html")
 
 
 @needs_jekyll
