@@ -9,10 +9,16 @@ Profiles (``export --format markdown --out DIR --profile ...``):
   ``--drafts``); front matter ``layout``, ``title``, ``date``, ``categories``,
   ``tags``, then the filmrev fields, and ``render_with_liquid: false`` so a
   ``{{`` in a review is text. ``date`` is ``published``, else ``watched``, else
-  the day of ``created``. The ranked list is ``DIR/ranked/index.md``.
+  the day of ``created``; filmrev's ``published`` is written as ``published_on``
+  (Jekyll reserves ``published``). The ranked list is ``DIR/ranked/index.md``.
+  ``permalinks="keep"`` serves each post at the path of its ``url`` and lists the
+  ones that had to move in ``DIR/_redirects``.
 - ``hugo``: ``DIR/content/reviews/<slug>.md`` with ``title``, ``date``, ``draft``,
-  ``tags``, ``slug`` and the other fields under ``params``; the ranked list is
-  ``DIR/content/ranked/index.md``.
+  ``tags``, ``slug`` and the other fields under ``params``, shortcode syntax in
+  the body escaped; the ranked list is ``DIR/content/ranked/index.md``.
+
+The ranked page links only to pages the generator builds (published, not dated in
+the future), with link text the typographers leave alone (:mod:`site_text`).
 
 ``jsonld`` adds a schema.org ``Review`` of a ``Movie`` as a JSON string in the
 front-matter field ``jsonld`` (Hugo: ``params.jsonld``), ready for a
