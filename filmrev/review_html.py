@@ -2,10 +2,10 @@
 
 Letterboxd review text is HTML limited to ``p br i em b strong a blockquote``.
 Its own export writes paragraphs as blank lines (older exports as ``<p>``) and
-often leaves a ``<blockquote>`` "closed" by a second ``<blockquote>``;
-Letterboxd never nests quotes, so :func:`html_to_markdown` reads a
-``<blockquote>`` inside an open one as its end, and closes one left open at the
-end of its paragraph. :func:`markdown_to_html` renders Markdown (CommonMark,
+often leaves a ``<blockquote>`` (or ``<i>``) "closed" by a second opener;
+Letterboxd never nests them, so :func:`html_to_markdown` reads an opener inside
+an open one of the same tag as its end, and closes one left open at the end of
+its paragraph. :func:`markdown_to_html` renders Markdown (CommonMark,
 markdown-it-py) and keeps only the allowed tags (nh3), written the way
 Letterboxd writes them: paragraphs as blank lines.
 
@@ -15,12 +15,16 @@ so a plain review does not change on import.
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = frozenset({"p", "br", "i", "em", "b", "strong", "a", "blockquote"})
 _TAG = re.compile(r"</?(?:p|br|i|em|b|strong|a|blockquote)\b[^>]*>", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
-_QUOTE_TAG = re.compile(r"<(/?)blockquote\b[^>]*>", re.IGNORECASE)
 _BLOCK_START = re.compile(r"^\s*<(?:p|blockquote)\b", re.IGNORECASE)
 
 
@@ -34,31 +38,48 @@ def has_html_tags(text: str) -> bool:
     return bool(_TAG.search(text))
 
 
-def balance_blockquotes(html: str) -> str:
-    """Letterboxd's unbalanced quotes made well-formed (no nesting; close what stays open)."""
+def balance_tags(html: str, tag: str = "blockquote") -> str:
+    """Letterboxd's unbalanced ``tag`` made well-formed (no nesting; close what stays open).
+
+    Its export writes ``<i>culpable<i>`` and ``<blockquote>quote<blockquote>``: a
+    second opener while one is open is the closer; one left open closes at the end
+    of its paragraph; a closer with nothing open is dropped.
+    """
+    pattern = re.compile(rf"<(/?){tag}\b[^>]*>", re.IGNORECASE)
     out: list[str] = []
     position = 0
-    open_at: int | None = None
-    for match in _QUOTE_TAG.finditer(html):
+    is_open = False
+    for match in pattern.finditer(html):
         out.append(html[position : match.start()])
         position = match.end()
         closing = match.group(1) == "/"
-        if open_at is None and not closing:
-            out.append("<blockquote>")
-            open_at = len(out)
-        elif open_at is not None:
-            out.append("</blockquote>")  # a second opener ends the quote
-            open_at = None
-        # a closer with nothing open is dropped
+        if not is_open and not closing:
+            out.append(f"<{tag}>")
+            is_open = True
+        elif is_open:
+            out.append(f"</{tag}>")  # a second opener ends it
+            is_open = False
     rest = html[position:]
-    if open_at is not None:
+    if is_open:
         end = rest.find("\n\n")
-        if end < 0:
-            rest += "</blockquote>"
-        else:
-            rest = rest[:end] + "</blockquote>" + rest[end:]
+        rest = rest + f"</{tag}>" if end < 0 else rest[:end] + f"</{tag}>" + rest[end:]
     out.append(rest)
     return "".join(out)
+
+
+def balance_blockquotes(html: str) -> str:
+    """Every quote and inline tag of the subset balanced (:func:`balance_tags`)."""
+    for tag in ("blockquote", "i", "em", "b", "strong"):
+        html = balance_tags(html, tag)
+    return html
+
+
+_INLINE = re.compile(r"<(i|em|b|strong)>(\s*)(.*?)(\s*)</\1>", re.IGNORECASE | re.DOTALL)
+
+
+def _tight_emphasis(html: str) -> str:
+    """``<i>Almut </i>y`` → ``<i>Almut</i> y``: in Markdown ``*Almut *y`` is no emphasis."""
+    return _INLINE.sub(lambda m: f"{m[2]}<{m[1]}>{m[3]}</{m[1]}>{m[4]}" if m[3] else m[0], html)
 
 
 def _paragraphs(html: str) -> str:
@@ -81,7 +102,7 @@ def html_to_markdown(text: str) -> str:
         return text
     from markdownify import markdownify
 
-    html = _paragraphs(balance_blockquotes(text.replace("\r\n", "\n")))
+    html = _paragraphs(_tight_emphasis(balance_blockquotes(text.replace("\r\n", "\n"))))
     markdown = markdownify(
         html,
         heading_style="ATX",
@@ -95,14 +116,20 @@ def html_to_markdown(text: str) -> str:
     return cleaned + "\n" if cleaned else ""
 
 
+@functools.cache
+def _renderer() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True, "breaks": False})
+
+
 def markdown_to_html(text: str) -> str:
     """Markdown → Letterboxd's HTML subset (paragraphs as blank lines, no other tags)."""
     if not text.strip():
         return ""
     import nh3
-    from markdown_it import MarkdownIt
 
-    rendered = MarkdownIt("commonmark", {"html": True, "breaks": False}).render(text)
+    rendered = _renderer().render(text)
     # Letterboxd has no headings, rules or lists: a heading is a bold paragraph, a rule
     # the "* * *" line, an item a line of its own, as it was typed.
     rendered = re.sub(r"<h[1-6]>(.*?)</h[1-6]>", r"<p><strong>\1</strong></p>", rendered)

@@ -45,6 +45,11 @@ def test_letterboxd_unbalanced_blockquote_is_closed_by_the_second_opener() -> No
     assert html_to_markdown(left_open) == "> Quoted.\n\nMine.\n"
 
 
+def test_unbalanced_and_loose_inline_tags_become_real_emphasis() -> None:
+    text = "como <i>culpable<i> o <i>Almut </i>y <b>fin"
+    assert html_to_markdown(text) == "como *culpable* o *Almut* y **fin**\n"
+
+
 def test_plain_text_is_kept_exactly() -> None:
     assert html_to_markdown("No *HTML* here  \n\nat all") == "No *HTML* here  \n\nat all"
 
@@ -81,6 +86,20 @@ def test_real_export_imports_as_markdown_with_no_text_lost(cli: Runner) -> None:
         first = next(csv.DictReader(handle))
     words = [w for w in html_to_markdown(first["Review"]).split() if w.isalpha()]
     assert all(any(w in body for body in bodies) for w in words[:20])
+
+
+@needs_external
+def test_real_export_out_and_back_in_gives_the_same_letterboxd_csv(
+    cli: Runner, tmp_path: Path
+) -> None:
+    _import(cli, str(AGUITOV))
+    first = tmp_path / "first.csv"
+    assert cli("export", "--format", "letterboxd", "--out", str(first)).code == 0
+    other = {"FILMREV_DB": str(tmp_path / "other.json")}
+    assert cli("import", str(first), env=other).code == 0
+    second = tmp_path / "second.csv"
+    assert cli("export", "--format", "letterboxd", "--out", str(second), env=other).code == 0
+    assert second.read_bytes() == first.read_bytes()
 
 
 def test_doctor_fix_converts_letterboxd_html_with_a_backup(
