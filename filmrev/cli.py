@@ -225,6 +225,7 @@ def main() -> None:
 from filmrev.commands import (  # noqa: E402
     authoring,  # noqa: F401
     io,  # noqa: F401
+    publishing,  # noqa: F401
     rank,  # noqa: F401
     reviews,  # noqa: F401
     safety,  # noqa: F401

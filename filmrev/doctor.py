@@ -8,7 +8,8 @@ permissions, leftover temp files, and the lock file (which is never deleted).
 Repairs (after a backup, under the lock, via ``writing(paths, repair=True)``):
 ranks renumbered in their order, duplicate slugs given ``-2``, ``-3`` suffixes,
 fields and tags normalised, ``next_id`` raised, dangling comparisons dropped,
-group/other write bits removed, orphan temp files deleted. A review is never
+group/other write bits removed, orphan temp files deleted, Letterboxd HTML in
+review text converted to Markdown. A review is never
 deleted, and a file that does not parse is never written.
 
 >>> report = diagnose(resolve_library("library.json"))  # doctest: +SKIP
@@ -116,6 +117,17 @@ def _unnormal(library: Library) -> tuple[list[int], list[int]]:
         }:
             other.append(review.id)
     return tags, other
+
+
+def _html_bodies(library: Library) -> list[int]:
+    """Reviews from Letterboxd whose text is still Letterboxd's HTML (imported before 13)."""
+    from filmrev.review_html import has_html_tags
+
+    return [
+        review.id
+        for review in library.reviews()
+        if review.sources.get("letterboxd") and has_html_tags(review.body)
+    ]
 
 
 def _dangling_comparisons(library: Library) -> list[dict[str, Any]]:
@@ -235,6 +247,14 @@ def _check_library(library: Library, report: Report) -> None:
             f"reviews {_ids_list(other)}: stored fields not in normal form "
             "(spaces, missing keys); `doctor --fix` rewrites them",
         )
+    html = _html_bodies(library)
+    if html:
+        report.add(
+            "review html",
+            "problem",
+            f"reviews {_ids_list(html)}: Letterboxd HTML in the text (`show` and sites drop it); "
+            "`doctor --fix` converts it to Markdown",
+        )
     dangling = _dangling_comparisons(library)
     if dangling:
         report.add(
@@ -344,6 +364,15 @@ def _repair_library(library: Library) -> list[str]:
         taken.add(new_slug)
         library.save(review.evolve(slug=new_slug), touch=False)
         done.append(f"review {review_id}: slug {slug} -> {new_slug}")
+    html = _html_bodies(library)
+    if html:
+        from filmrev.review_html import html_to_markdown
+
+        for review_id in html:
+            review = library.get(review_id)
+            if review is not None:
+                library.save(review.evolve(body=html_to_markdown(review.body)), touch=False)
+        done.append(f"converted the Letterboxd HTML of reviews {_ids_list(html)} to Markdown")
     ranks = {review.id: review.rank for review in library.reviews()}
     if ranking.validate_ranks(ranks):
         order = ranking.order_from_ranks(ranks)

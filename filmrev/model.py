@@ -39,13 +39,18 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: counter after the highest one still fits 64 bits.
 MAX_ID = 2**53 - 1
 #: Limits on what a review may hold (see README "Limits"): a body of at most 2,000,000
-#: characters (a long review is ~60,000) and no "word" (run without spaces) over 2,000
-#: characters (longer than any URL browsers accept), so search and display stay fast.
+#: characters (a long review is ~60,000) and no "word" (run without spaces) over 100,000
+#: characters, so search and display stay fast. Real text has long runs: Zalgo text in a
+#: real Letterboxd export makes a 2,493-character "word", a WordPress post can embed an
+#: image as a data: URI of tens of kilobytes.
 BODY_MAX = 2_000_000
-WORD_MAX = 2_000
+WORD_MAX = 100_000
 #: Every other text value (tag, name, role, tagline, link, caption) holds at most TEXT_MAX
 #: characters, and a list field (tags, cast, links, viewings, images) at most LIST_MAX items.
 TEXT_MAX = 2_000
+#: Addresses may be longer: a blog post's image can be a data: URI (WordPress import).
+URL_MAX = WORD_MAX
+URL_FIELDS = frozenset({"url", "links", "images"})
 LIST_MAX = 10_000
 # Anchored at a word's start, so the scan stays linear however the body is made.
 _LONG_WORD = re.compile(rf"(?<!\S)\S{{{WORD_MAX + 1}}}\S*")
@@ -168,9 +173,10 @@ def check_value_limits(review: Review) -> Review:
         *(("images", image.caption) for image in review.images),
     ]
     for name, text in texts:
-        if text is not None and len(text) > TEXT_MAX:
+        limit = URL_MAX if name in URL_FIELDS else TEXT_MAX
+        if text is not None and len(text) > limit:
             raise ValidationError(
-                f"{name}: a value of {len(text):,} characters; the limit is {TEXT_MAX:,}"
+                f"{name}: a value of {len(text):,} characters; the limit is {limit:,}"
             )
     return review
 

@@ -85,7 +85,7 @@ def test_letterboxd_csv_has_the_import_columns(cli: Runner, two_reviews: None) -
         "WatchedDate": "2024-03-09",
         "Rewatch": "",
         "Tags": "Gritty, Grittness, French",
-        "Review": "Whales.\n",
+        "Review": "Whales.",  # the HTML subset: a paragraph, no trailing newline
         "Directors": "Jacques Audiard",
     }
     assert rows[1]["Title"] == '=HYPERLINK("http://x")'  # exact: Letterboxd is no spreadsheet

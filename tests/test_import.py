@@ -273,7 +273,8 @@ def test_markdown_errors_name_file_and_line_and_change_nothing(
         f"{folder}/c-yaml.md:2: front matter is not valid YAML (line 2): "
         "expected ',' or ']', but got '<stream end>'",
         f"{folder}/d-none.md:1: no front matter: a review file starts with a '---' line",
-        f"{folder}/e-field.md:3: unknown field 'ratin'; fields are: "
+        f"{folder}/e-field.md:3: unknown field 'ratin' "
+        "(--ignore-unknown imports the known ones); fields are: "
         + ", ".join(
             [
                 "id",

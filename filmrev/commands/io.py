@@ -16,6 +16,7 @@ from filmrev.terminal import clean
 
 if TYPE_CHECKING:
     from filmrev.importers.merge import Action, Plan
+    from filmrev.model import Review
 
 #: Show a progress bar (stderr, terminal only) from this many files or rows on.
 PROGRESS_FROM = 200
@@ -72,6 +73,28 @@ def _write_file(out: str, data: bytes, what: str) -> None:
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(target, 0o666 & ~mask)
+
+
+def _export_letterboxd_files(reviews: list[Review], out: str, link_back: bool) -> None:
+    """One file, or numbered parts of at most 1 MB each (``name-1.csv``, ...)."""
+    from filmrev.exporters.letterboxd import letterboxd_files
+
+    parts = letterboxd_files(reviews, link_back=link_back)
+    if len(parts) == 1:
+        _write_file(out, parts[0].encode("utf-8"), "letterboxd")
+        note(f"exported {_count(len(reviews), 'review')} to {out}")
+        return
+    target = Path(out).expanduser()
+    stem, suffix = (target.stem, target.suffix) if target.suffix else (target.name, ".csv")
+    names = [
+        str(target.with_name(f"{stem}-{number}{suffix}")) for number in range(1, len(parts) + 1)
+    ]
+    for name, part in zip(names, parts, strict=True):
+        _write_file(name, part.encode("utf-8"), "letterboxd")
+    note(
+        f"exported {_count(len(reviews), 'review')} in {len(parts)} files of at most 1 MB "
+        f"(Letterboxd's limit): {', '.join(names)}"
+    )
 
 
 @app.command("export")
@@ -153,6 +176,29 @@ def export(
         StatusFilter | None,
         typer.Option("--status", help="wordpress: only published or only draft reviews."),
     ] = None,
+    permalinks: Annotated[
+        str,
+        typer.Option(
+            "--permalinks",
+            help="jekyll: 'keep' serves each post at the path of its url (old blog links "
+            "keep working; _redirects lists those that moved).",
+            metavar="default|keep",
+        ),
+    ] = "default",
+    with_layouts: Annotated[
+        bool,
+        typer.Option(
+            "--with-layouts",
+            help="jekyll/hugo: also write a config and minimal starter layouts.",
+        ),
+    ] = False,
+    link_back: Annotated[
+        bool,
+        typer.Option(
+            "--link-back",
+            help="letterboxd: end each review that has a url with 'Originally published at URL'.",
+        ),
+    ] = False,
 ) -> None:
     """Export the library: JSON, Markdown (one document, or a site directory), CSV, Letterboxd,
     or WordPress (WXR 1.2 with Gutenberg blocks, for Tools → Import → WordPress).
@@ -169,8 +215,13 @@ def export(
     from filmrev.progress import command_activity
 
     is_site = output_format is ExportFormat.markdown and out is not None
-    if (profile is not None or jsonld) and not is_site:
-        usage_error("--profile and --jsonld apply to --format markdown with --out DIR")
+    if (profile is not None or jsonld or with_layouts or permalinks != "default") and not is_site:
+        usage_error(
+            "--profile and --jsonld apply to --format markdown with --out DIR "
+            "(so do --permalinks and --with-layouts)"
+        )
+    if link_back and output_format is not ExportFormat.letterboxd:
+        usage_error("--link-back applies to --format letterboxd")
     wordpress_options = (site_url, author, tags or None, year, status)
     if output_format is not ExportFormat.wordpress and any(
         option is not None for option in wordpress_options
@@ -198,17 +249,27 @@ def export(
         _write_file(out, text.encode("utf-8"), output_format.value)
         note(f"exported {_count(text.count('<item>'), 'review')} to {out}")
         return
+    if output_format is ExportFormat.letterboxd and out is not None:
+        progress.phase(f"formatting {_count(len(reviews), 'review')} as Letterboxd CSV")
+        _export_letterboxd_files(reviews, out, link_back)
+        progress.close()
+        return
     if is_site:
-        from filmrev.exporters.site import export_site
+        from filmrev import config
+        from filmrev.exporters.site import SiteOptions, export_site
 
         assert out is not None
+        chosen = (profile or Profile.plain).value
+        if with_layouts and chosen == "plain":
+            usage_error("--with-layouts needs --profile jekyll or hugo")
         progress.phase(f"exporting {_count(len(reviews), 'review')} to {out}")
         report = export_site(
             reviews,
             Path(out).expanduser(),
-            profile=(profile or Profile.plain).value,
+            profile=chosen,
             jsonld=jsonld,
             force=force,
+            options=SiteOptions(author=config.get("author"), permalinks=permalinks),
         )
         progress.close()
         note(
@@ -221,6 +282,12 @@ def export(
                 f"left in place (edited since filmrev wrote them, or not filmrev's): "
                 f"{', '.join(report.kept[:10])}{' …' if len(report.kept) > 10 else ''}"
             )
+        if with_layouts:
+            from filmrev.exporters.site_layouts import write_starter_files
+
+            starters = write_starter_files(Path(out).expanduser(), chosen)
+            kept = f"; {len(starters.kept)} already there, kept" if starters.kept else ""
+            note(f"starter layouts: {_count(len(starters.written), 'file')} written{kept}")
         return
     progress.phase(f"formatting {_count(len(reviews), 'review')} as {output_format.value}")
     if output_format is ExportFormat.json:
@@ -232,9 +299,14 @@ def export(
 
         text = reviews_csv(reviews, neutralise_formulas=True)
     elif output_format is ExportFormat.letterboxd:
-        from filmrev.exporters.letterboxd import letterboxd_csv
+        from filmrev.exporters.letterboxd import MAX_FILE_BYTES, letterboxd_csv
 
-        text = letterboxd_csv(reviews)
+        text = letterboxd_csv(reviews, link_back=link_back)
+        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+            note(
+                "this CSV is over 1 MB, more than Letterboxd's importer takes; "
+                "--out FILE.csv splits it into FILE-1.csv, FILE-2.csv, ..."
+            )
     else:
         from filmrev.exporters.markdown import library_document
 
@@ -362,6 +434,13 @@ def import_reviews(
             help="WordPress: set ranks (#3 in captions) and ratings (4.5/5) found in posts.",
         ),
     ] = False,
+    ignore_unknown: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-unknown",
+            help="Markdown: drop front-matter keys filmrev has no field for (other tools' posts).",
+        ),
+    ] = False,
 ) -> None:
     """Import reviews: a filmrev export, Markdown files, Letterboxd, IMDb ratings or WordPress.
 
@@ -386,6 +465,7 @@ def import_reviews(
             all_types=all_types,
             all_posts=all_posts,
             apply_hints=apply_hints,
+            ignore_unknown=ignore_unknown,
             progress=progress,
         )
         if dry_run:

@@ -88,6 +88,31 @@ RankOption = Annotated[
         "--rank", help="All-time rank; others shift down.", metavar="N", show_default=False
     ),
 ]
+StatusOption = Annotated[
+    str | None,
+    typer.Option(
+        "--status", help="draft or published.", metavar="draft|published", show_default=False
+    ),
+]
+PublishedOption = Annotated[
+    str | None,
+    typer.Option(
+        "--published", help="Publication date, YYYY-MM-DD.", metavar="DATE", show_default=False
+    ),
+]
+UrlOption = Annotated[
+    str | None,
+    typer.Option("--url", help="Canonical post URL.", metavar="URL", show_default=False),
+]
+OriginalTitleOption = Annotated[
+    str | None,
+    typer.Option(
+        "--original-title",
+        help="Title in the original language.",
+        metavar="TEXT",
+        show_default=False,
+    ),
+]
 BodyOption = Annotated[
     str | None,
     typer.Option("--body", help="The review text (Markdown).", metavar="TEXT", show_default=False),
@@ -140,6 +165,10 @@ def option_fields(
     director: str | None,
     tagline: str | None,
     watched: str | None,
+    status: str | None = None,
+    published: str | None = None,
+    url: str | None = None,
+    original_title: str | None = None,
 ) -> dict[str, Any]:
     """Scalar flags that were given (None means: not given)."""
     given = {
@@ -148,6 +177,10 @@ def option_fields(
         "director": director,
         "tagline": tagline,
         "watched": watched,
+        "status": status,
+        "published": published,
+        "url": url,
+        "original_title": original_title,
     }
     return {name: value for name, value in given.items() if value is not None}
 
@@ -177,6 +210,10 @@ def add(
     watched: WatchedOption = None,
     link: LinkOption = None,
     rank: RankOption = None,
+    status: StatusOption = None,
+    published: PublishedOption = None,
+    url: UrlOption = None,
+    original_title: OriginalTitleOption = None,
     body: BodyOption = None,
     body_file: BodyFileOption = None,
 ) -> None:
@@ -194,7 +231,17 @@ def add(
     fields: dict[str, Any] = body_fields(body, body_file)
     fields["title"] = title
     fields.update(
-        option_fields(year=year, rating=rating, director=director, tagline=tagline, watched=watched)
+        option_fields(
+            year=year,
+            rating=rating,
+            director=director,
+            tagline=tagline,
+            watched=watched,
+            status=status,
+            published=published,
+            url=url,
+            original_title=original_title,
+        )
     )
     if tag:
         fields["tags"] = list(tag)
@@ -487,6 +534,10 @@ def edit(
     watched: WatchedOption = None,
     link: LinkOption = None,
     rank: RankOption = None,
+    status: StatusOption = None,
+    published: PublishedOption = None,
+    url: UrlOption = None,
+    original_title: OriginalTitleOption = None,
     body: BodyOption = None,
     body_file: BodyFileOption = None,
     clear: Annotated[
@@ -508,7 +559,17 @@ def edit(
     paths = library_paths(ctx)
     changes: dict[str, Any] = body_fields(body, body_file)
     changes.update(
-        option_fields(year=year, rating=rating, director=director, tagline=tagline, watched=watched)
+        option_fields(
+            year=year,
+            rating=rating,
+            director=director,
+            tagline=tagline,
+            watched=watched,
+            status=status,
+            published=published,
+            url=url,
+            original_title=original_title,
+        )
     )
     nothing_given = not changes and not any(
         (title, slug, tag, remove_tag, cast, crew, link, rank, clear)

@@ -9,10 +9,16 @@ Profiles (``export --format markdown --out DIR --profile ...``):
   ``--drafts``); front matter ``layout``, ``title``, ``date``, ``categories``,
   ``tags``, then the filmrev fields, and ``render_with_liquid: false`` so a
   ``{{`` in a review is text. ``date`` is ``published``, else ``watched``, else
-  the day of ``created``. The ranked list is ``DIR/ranked/index.md``.
+  the day of ``created``; filmrev's ``published`` is written as ``published_on``
+  (Jekyll reserves ``published``). The ranked list is ``DIR/ranked/index.md``.
+  ``permalinks="keep"`` serves each post at the path of its ``url`` and lists the
+  ones that had to move in ``DIR/_redirects``.
 - ``hugo``: ``DIR/content/reviews/<slug>.md`` with ``title``, ``date``, ``draft``,
-  ``tags``, ``slug`` and the other fields under ``params``; the ranked list is
-  ``DIR/content/ranked/index.md``.
+  ``tags``, ``slug`` and the other fields under ``params``, shortcode syntax in
+  the body escaped; the ranked list is ``DIR/content/ranked/index.md``.
+
+The ranked page links only to pages the generator builds (published, not dated in
+the future), with link text the typographers leave alone (:mod:`site_text`).
 
 ``jsonld`` adds a schema.org ``Review`` of a ``Movie`` as a JSON string in the
 front-matter field ``jsonld`` (Hugo: ``params.jsonld``), ready for a
@@ -39,7 +45,8 @@ import os
 import re
 import stat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -49,14 +56,16 @@ import yaml
 from filmrev import frontmatter
 from filmrev.errors import FilmrevError, StorageError, ValidationError
 from filmrev.exporters.outdir import LeavesDirectory, OutputDirectory
+from filmrev.exporters.site_text import escape_hugo_shortcodes, exact_link_text, permalink_path
 from filmrev.model import SLUG_PATTERN, WINDOWS_DEVICE_NAMES, Review
 from filmrev.terminal import rating_label
 
 PROFILES = ("plain", "jekyll", "hugo")
+PERMALINKS = ("default", "keep")
 MANIFEST = ".filmrev-manifest.json"
 MANIFEST_FORMAT = "filmrev-manifest"
 #: Bump when the rendering changes, so every file is rendered again once.
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 MAX_NAME_BYTES = 200
 SHOWN_CONFLICTS = 10
 _LINK_TEXT_SPECIALS = re.compile(r"([\\`*_\[\]<>#|])")
@@ -96,8 +105,13 @@ def post_date(review: Review) -> str:
     return review.published or review.watched or review.created[:10]
 
 
-def review_jsonld(review: Review) -> str:
-    """A schema.org ``Review`` of a ``Movie`` as compact JSON, safe inside ``<script>``."""
+def review_jsonld(review: Review, author: str | None = None) -> str:
+    """A schema.org ``Review`` of a ``Movie`` as compact JSON, safe inside ``<script>``.
+
+    ``author`` is the configured critic (``filmrev config set author``); the review's
+    dates are ``published``, else ``watched`` (never the time it was imported), and
+    the hook line (``tagline``) is its ``description``.
+    """
     movie: dict[str, Any] = {"@type": "Movie", "name": review.title}
     if review.year is not None:
         movie["dateCreated"] = str(review.year)
@@ -111,8 +125,9 @@ def review_jsonld(review: Review) -> str:
         "@type": "Review",
         "name": review.display_title,
         "itemReviewed": movie,
-        "dateCreated": review.created,
     }
+    if author:
+        data["author"] = {"@type": "Person", "name": author}
     if review.rating is not None:
         data["reviewRating"] = {
             "@type": "Rating",
@@ -120,8 +135,12 @@ def review_jsonld(review: Review) -> str:
             "bestRating": 5,
             "worstRating": 0.5,
         }
-    if review.published:
-        data["datePublished"] = review.published
+    when = review.published or review.watched
+    if when:
+        data["datePublished"] = when
+        data["dateCreated"] = when
+    if review.tagline:
+        data["description"] = review.tagline
     if review.url:
         data["url"] = review.url
     text = orjson.dumps(data).decode("utf-8")
@@ -129,8 +148,38 @@ def review_jsonld(review: Review) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def front_matter(review: Review, profile: str, jsonld: bool) -> dict[str, Any]:
-    """The front-matter fields of one review file in a profile."""
+@dataclass(frozen=True)
+class SiteOptions:
+    """How a site export renders: profile, JSON-LD, the author, permalinks, the day."""
+
+    profile: str = "plain"
+    jsonld: bool = False
+    author: str | None = None
+    #: ``default`` (the generator's own URLs) or ``keep`` (Jekyll: the old ``url`` paths).
+    permalinks: str = "default"
+    #: Posts dated after this day are not built by Jekyll/Hugo by default: no link to them.
+    today: str = field(default_factory=lambda: date.today().isoformat())
+
+
+def builds(review: Review, options: SiteOptions) -> bool:
+    """Whether Jekyll/Hugo build this review's page by default (published, not in the future)."""
+    return review.status == "published" and post_date(review) <= options.today
+
+
+def front_matter(
+    review: Review,
+    profile: str,
+    jsonld: bool,
+    *,
+    author: str | None = None,
+    permalink: str | None = None,
+    redirect_from: str | None = None,
+) -> dict[str, Any]:
+    """The front-matter fields of one review file in a profile.
+
+    Jekyll reserves ``published`` (``false`` or ``null`` there means "do not
+    build"), so the Jekyll profile writes filmrev's date as ``published_on``.
+    """
     doc = review.to_doc()
     del doc["body"]
     if profile == "jekyll":
@@ -141,7 +190,15 @@ def front_matter(review: Review, profile: str, jsonld: bool) -> dict[str, Any]:
             "categories": ["reviews", *doc.pop("categories")],
             "tags": doc.pop("tags"),
         }
-        fields.update(doc)
+        if permalink:
+            fields["permalink"] = permalink
+        if redirect_from:
+            fields["redirect_from"] = [redirect_from]
+        published = doc.pop("published")
+        for key, value in doc.items():
+            fields[key] = value
+            if key == "status":
+                fields["published_on"] = published
         fields["render_with_liquid"] = False
     elif profile == "hugo":
         fields = {
@@ -156,7 +213,7 @@ def front_matter(review: Review, profile: str, jsonld: bool) -> dict[str, Any]:
         fields = doc
     if jsonld:
         target = fields["params"] if profile == "hugo" else fields
-        target["jsonld"] = review_jsonld(review)
+        target["jsonld"] = review_jsonld(review, author)
     return fields
 
 
@@ -184,8 +241,20 @@ def dump_document(fields: dict[str, Any], body: str) -> str:
     return f"{frontmatter.DELIMITER}\n{front}{frontmatter.DELIMITER}\n\n{body}"
 
 
-def review_file(review: Review, profile: str, jsonld: bool) -> bytes:
-    return dump_document(front_matter(review, profile, jsonld), review.body).encode("utf-8")
+def review_file(
+    review: Review,
+    profile: str,
+    jsonld: bool,
+    *,
+    author: str | None = None,
+    permalink: str | None = None,
+    redirect_from: str | None = None,
+) -> bytes:
+    fields = front_matter(
+        review, profile, jsonld, author=author, permalink=permalink, redirect_from=redirect_from
+    )
+    body = escape_hugo_shortcodes(review.body) if profile == "hugo" else review.body
+    return dump_document(fields, body).encode("utf-8")
 
 
 def _clip(name: str, limit: int) -> str:
@@ -218,15 +287,24 @@ def file_names(reviews: Sequence[Review], profile: str) -> dict[int, str]:
 
 
 def _link_text(text: str, profile: str) -> str:
-    text = _LINK_TEXT_SPECIALS.sub(r"\\\1", " ".join(text.split()))
-    if profile != "plain":
-        # Jekyll and Hugo run templates over pages: braces in a title stay text.
-        text = text.replace("{", "&#123;").replace("}", "&#125;")
-    return text
+    if profile == "plain":
+        return _LINK_TEXT_SPECIALS.sub(r"\\\1", " ".join(text.split()))
+    return exact_link_text(text)
 
 
-def ranked_page(reviews: Sequence[Review], names: dict[int, str], profile: str) -> str:
-    """The ranked list as a page, each title linking to its review."""
+def ranked_page(
+    reviews: Sequence[Review],
+    names: dict[int, str],
+    profile: str,
+    options: SiteOptions | None = None,
+) -> str:
+    """The ranked list as a page, each title linking to its review.
+
+    Only reviews the generator builds get a link (Jekyll's ``post_url`` and Hugo's
+    ``relref`` fail the whole build on a missing page): drafts and posts dated in
+    the future are plain text.
+    """
+    options = options or SiteOptions(profile=profile)
     ranked = sorted((review for review in reviews if review.rank is not None), key=_rank)
     lines: list[str] = []
     for review in ranked:
@@ -234,12 +312,12 @@ def ranked_page(reviews: Sequence[Review], names: dict[int, str], profile: str) 
         name = names[review.id]
         if profile == "plain":
             item = f"[{text}]({name})"
-        elif profile == "jekyll" and name.startswith("_posts/"):
+        elif profile == "jekyll" and name.startswith("_posts/") and builds(review, options):
             item = f"[{text}]({{% post_url {name.removeprefix('_posts/')[:-3]} %}})"
-        elif profile == "hugo" and review.status == "published":
+        elif profile == "hugo" and builds(review, options):
             item = f'[{text}]({{{{< relref "/{name.removeprefix("content/")}" >}}}})'
         else:
-            item = text  # a draft has no page to link to
+            item = text  # no page to link to
         if review.rating is not None:
             item += f" — {rating_label(review.rating)}"
         lines.append(f"{review.rank}. {item}\n")
@@ -262,27 +340,104 @@ def ranked_page_path(profile: str) -> str:
     ]
 
 
-def _fingerprint(profile: str, jsonld: bool, review: Review) -> str:
-    digest = hashlib.sha256(f"{RENDER_VERSION}\0{profile}\0{jsonld}\0".encode())
+def _fingerprint(options: SiteOptions, review: Review, *extra: str | None) -> str:
+    head = f"{RENDER_VERSION}\0{options.profile}\0{options.jsonld}\0{options.author}\0"
+    digest = hashlib.sha256((head + "\0".join(str(part) for part in extra)).encode())
     digest.update(orjson.dumps(review.to_doc()))
     return digest.hexdigest()
 
 
-def site_files(reviews: Sequence[Review], profile: str, jsonld: bool) -> list[SiteFile]:
+def plan_permalinks(
+    reviews: Sequence[Review], options: SiteOptions
+) -> tuple[dict[int, str], list[tuple[str, str]]]:
+    """``--permalinks keep`` (Jekyll): review id → permalink, and (old, new) redirects.
+
+    A post keeps the path of its ``url`` when Jekyll can serve it there and no other
+    post or page claims it; every other post gets ``/reviews/<slug>/``, and when it
+    had a ``url``, a redirect from the old path (or URL) to the new one.
+    """
+    if options.profile != "jekyll" or options.permalinks != "keep":
+        return {}, []
+    taken = {"/ranked/", "/ranked"}
+    permalinks: dict[int, str] = {}
+    redirects: list[tuple[str, str]] = []
+    ordered = sorted(reviews, key=lambda review: review.id)
+    for review in ordered:
+        path = permalink_path(review.url)
+        if path is not None and path.rstrip("/") not in {t.rstrip("/") for t in taken}:
+            permalinks[review.id] = path
+            taken.add(path)
+    for review in ordered:
+        if review.id in permalinks:
+            continue
+        stem = review.slug if SLUG_PATTERN.fullmatch(review.slug) else f"review-{review.id}"
+        path = f"/reviews/{stem}/"
+        if path in taken:
+            path = f"/reviews/{stem}-{review.id}/"
+        permalinks[review.id] = path
+        taken.add(path)
+        if review.url:
+            redirects.append((review.url, path))
+    return permalinks, redirects
+
+
+REDIRECTS_PATH = "_redirects"
+
+
+def redirects_file(redirects: list[tuple[str, str]]) -> str:
+    """Old URL → new path, one ``FROM TO 301`` line each (Netlify's ``_redirects`` format)."""
+    lines = ["# filmrev: old post URLs that could not be kept, and where the post is now\n"]
+    lines.extend(f"{old} {new} 301\n" for old, new in redirects)
+    return "".join(lines)
+
+
+def site_files(
+    reviews: Sequence[Review],
+    profile: str,
+    jsonld: bool,
+    options: SiteOptions | None = None,
+) -> list[SiteFile]:
     """Every file of the export, rendered lazily."""
     if profile not in PROFILES:
         raise ValidationError(f"profile must be one of {', '.join(PROFILES)} (got {profile!r})")
+    options = replace(options or SiteOptions(), profile=profile, jsonld=jsonld)
+    if options.permalinks not in PERMALINKS:
+        raise ValidationError(
+            f"permalinks must be one of {', '.join(PERMALINKS)} (got {options.permalinks!r})"
+        )
+    if options.permalinks == "keep" and profile != "jekyll":
+        raise ValidationError("--permalinks keep applies to --profile jekyll")
     names = file_names(reviews, profile)
+    permalinks, redirects = plan_permalinks(reviews, options)
+    moved = {new: old for old, new in redirects}
     files: list[SiteFile] = []
     for review in reviews:
+        permalink = permalinks.get(review.id)
+        redirect = moved.get(permalink or "")
+        redirect_from = permalink_path(redirect) if redirect else None
 
-        def render(review: Review = review) -> bytes:
-            return review_file(review, profile, jsonld)
+        def render(
+            review: Review = review,
+            permalink: str | None = permalink,
+            redirect_from: str | None = redirect_from,
+        ) -> bytes:
+            return review_file(
+                review,
+                profile,
+                jsonld,
+                author=options.author,
+                permalink=permalink,
+                redirect_from=redirect_from,
+            )
 
-        files.append(SiteFile(names[review.id], _fingerprint(profile, jsonld, review), render))
-    page = ranked_page(reviews, names, profile).encode("utf-8")
+        fingerprint = _fingerprint(options, review, permalink, redirect_from)
+        files.append(SiteFile(names[review.id], fingerprint, render))
+    page = ranked_page(reviews, names, profile, options).encode("utf-8")
     page_print = hashlib.sha256(page).hexdigest()
     files.append(SiteFile(ranked_page_path(profile), page_print, lambda: page))
+    if redirects:
+        listing = redirects_file(redirects).encode("utf-8")
+        files.append(SiteFile(REDIRECTS_PATH, _sha256(listing), lambda: listing))
     return files
 
 
@@ -437,9 +592,10 @@ def export_site(
     profile: str = "plain",
     jsonld: bool = False,
     force: bool = False,
+    options: SiteOptions | None = None,
 ) -> SiteReport:
     """Bring directory ``out`` in line with ``reviews`` (see the module docstring)."""
-    files = site_files(reviews, profile, jsonld)
+    files = site_files(reviews, profile, jsonld, options)
     root = Path(os.path.realpath(out))
     if root.exists() and not root.is_dir():
         raise ValidationError(f"--out {out} is a file; a Markdown export writes a directory")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from filmrev.errors import FilmrevError, ValidationError
+from filmrev.folding import fold
 from filmrev.model import Review
 from filmrev.terminal import ESCAPE_SEQUENCE
 
@@ -327,3 +328,21 @@ def clean_cell(cell: str) -> tuple[str, int]:
         return cell, 0
     cleaned, count = _CELL_CONTROLS.subn("", cell)
     return cleaned, count
+
+
+_NOT_WORD = re.compile(r"[^\w\s]")
+_AMPERSAND = re.compile(r"\s*&\s*")
+
+
+def title_key(title: str) -> str:
+    """The form of a title that matching across sources compares (with the year).
+
+    Built on :func:`filmrev.folding.fold` (case, accents, quotes, dashes, spacing),
+    then punctuation and typography are ignored: ``&`` is ``and`` and every other
+    mark goes, so ``Mission: Impossible – Fallout`` = ``Mission: Impossible - Fallout``,
+    ``Hit & Run`` = ``Hit and Run`` and ``Monsters vs Aliens`` = ``Monsters vs. Aliens``.
+    A title of punctuation only keeps its folded form.
+    """
+    folded = fold(title)
+    key = " ".join(_NOT_WORD.sub(" ", _AMPERSAND.sub(" and ", folded)).split())
+    return key or folded

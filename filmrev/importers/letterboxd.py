@@ -21,6 +21,8 @@ or by casefolded title + year. Diary rows become ``viewings``; the rating is
 ``ratings.csv``'s, else the latest viewing's; tags are the union; review texts
 become the body (several reviews of one film are joined, oldest first, with a
 ``* * *`` line between them); ``created`` is the earliest logged date.
+Review text is Letterboxd's small HTML subset and becomes Markdown
+(:func:`filmrev.review_html.html_to_markdown`).
 """
 
 from __future__ import annotations
@@ -43,10 +45,12 @@ from filmrev.importers.common import (
     checked,
     day_stamp,
     read_input,
+    title_key,
     tracked,
 )
 from filmrev.importers.csvfiles import Row, Table, decode, first_record, raw_rows, table
 from filmrev.model import Review, Viewing, now_utc, parse_date, parse_rating, parse_tags, parse_year
+from filmrev.review_html import html_to_markdown
 
 DIARY = "diary"
 REVIEWS = "reviews"
@@ -329,7 +333,7 @@ class _Reader:
                 origin, problems, parse_date, row.get("Watched Date"), "Watched Date"
             )
         if kind == REVIEWS:
-            entry.review = row.get("Review")
+            entry.review = html_to_markdown(row.get("Review"))
 
     def _import_cells(self, entry: Entry, row: Row) -> None:
         origin, problems = entry.origin, self.problems
@@ -340,7 +344,7 @@ class _Reader:
         entry.rewatch = bool(checked(origin, problems, _rewatch, row.get("Rewatch")))
         entry.tags = checked(origin, problems, _tags, row.get("Tags")) or ()
         entry.watched = checked(origin, problems, parse_date, row.get("WatchedDate"), "WatchedDate")
-        entry.review = row.get("Review")
+        entry.review = html_to_markdown(row.get("Review"))
         entry.directors = _optional(row.get("Directors"))
         entry.uri = _optional(row.get("LetterboxdURI"))
         entry.imdb = _optional(row.get("imdbID"))
@@ -407,7 +411,7 @@ class _Groups:
 
 
 def _keys(entry: Entry) -> list[tuple[str, ...]]:
-    keys: list[tuple[str, ...]] = [("title", entry.name.casefold(), str(entry.year))]
+    keys: list[tuple[str, ...]] = [("title", title_key(entry.name), str(entry.year))]
     if entry.uri:
         keys.append(("uri", entry.uri))
     if entry.imdb:
@@ -520,7 +524,8 @@ def _record(entries: list[Entry], rank: int | None, problems: Problems) -> Incom
     clean_fields = {key: normalised[key] for key in fields if key != "sources"}
     if "sources" in fields:
         clean_fields["sources"] = {key: normalised["sources"][key] for key in fields["sources"]}
-    dates = sorted(entry.date for entry in entries if entry.date)
+    # A list's date is when the list was made, not a date about the film.
+    dates = sorted(entry.date for entry in entries if entry.date and entry.kind != LIST)
     uris = sorted({entry.uri for entry in entries if entry.uri})
     return Incoming(
         origin=first.origin,

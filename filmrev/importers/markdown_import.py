@@ -8,14 +8,25 @@ may give only some fields (``title`` is the one required); ``id``, ``slug``,
 directories; a directory holding an export manifest gives just the files
 filmrev wrote there (a blog's other pages are not reviews). Files exported with
 ``--profile jekyll`` or ``hugo`` read back too: their site-only keys (``layout``,
-``date``, ``categories``, ``draft``, ``render_with_liquid``, ``jsonld``) are dropped
-and Hugo's ``params`` unfolded.
+``date``, ``categories``, ``draft``, ``render_with_liquid``, ``jsonld``, ``permalink``,
+``redirect_from``) are dropped, Jekyll's ``published_on`` is ``published``, and Hugo's
+``params`` unfolded.
+
+Files written by other tools (a Jekyll ``_posts`` folder, Hugo ``content``) are
+mapped where the meaning is clear (:func:`foreign_fields`): ``date`` → ``published``
+(and status published unless ``draft: true``), ``draft: false`` → published
+(``true`` → draft), Jekyll's ``published: true|false`` → status, ``categories`` (when the model has
+the field; else it is unknown), a ``"Title (Year)"`` title → title and year,
+``film_year`` → ``year``, ``imdb_link``/``imdb_id`` → ``sources.imdb``. Every
+unknown key of a file is reported at once; ``ignore_unknown`` drops them instead
+(and says how many files had some).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +52,15 @@ SKIPPED_NAMES = frozenset({"index.md", "_index.md"})
 SUFFIXES = (".md", ".markdown")
 #: Front-matter keys that only static-site exports write (see filmrev.exporters.site).
 SITE_KEYS = frozenset(
-    {"layout", "date", "categories", "draft", "render_with_liquid", "jsonld", "permalink"}
+    {
+        "layout",
+        "date",
+        "draft",
+        "render_with_liquid",
+        "jsonld",
+        "permalink",
+        "redirect_from",
+    }
 )
 PLACEHOLDER_SLUG = "placeholder"
 _YAML_LINE = re.compile(r"\(line (\d+)\)")
@@ -137,25 +156,92 @@ def _field_line(text: str, message: str) -> int:
 
 
 def site_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    """Front matter without static-site-only keys; Hugo's ``params`` unfolded."""
-    result = {key: value for key, value in fields.items() if key not in SITE_KEYS}
-    categories = fields.get("categories")
-    if "layout" not in fields and "params" not in fields and "categories" in fields:
-        result["categories"] = categories  # a plain file: the review's own field
-    elif isinstance(categories, list) and categories[:1] == ["reviews"] and categories[1:]:
-        result["categories"] = categories[1:]  # Jekyll: "reviews", then the review's own
+    """Front matter without static-site-only keys; Hugo's ``params`` unfolded; other
+    tools' keys mapped (:func:`foreign_fields`)."""
+    result = dict(fields)
     params = result.pop("params", None)
     if isinstance(params, dict):
         for key, value in params.items():
-            if str(key) not in SITE_KEYS or key == "categories":  # Hugo keeps them in params
-                result.setdefault(str(key), value)
+            result.setdefault(str(key), value)
     elif params is not None:
         result["params"] = params  # reported as an unknown field
-    return result
+    if "published_on" in result:  # the Jekyll profile's name for `published` (Jekyll reserves it)
+        on = result.pop("published_on")
+        result.setdefault("published", on)
+    result = foreign_fields(result)
+    return {key: value for key, value in result.items() if key not in SITE_KEYS}
 
 
-def read_markdown_file(path: Path, problems: Problems) -> Incoming | None:
-    """One review file as a record, or None with the problem recorded."""
+_TITLE_YEAR = re.compile(r"^(.*\S)\s*\((\d{4})\)$")
+_IMDB_ID = re.compile(r"\b(tt[0-9]{5,12})\b")
+#: What our own Jekyll export writes as ``categories``: a site key, not data.
+OWN_CATEGORIES = ["reviews"]
+
+
+def _day(value: object) -> object:
+    """A YAML date or datetime (``2023-02-26 12:05:44+09:00``) as ``YYYY-MM-DD``."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}([ T].*)?$", value.strip()):
+        return value.strip()[:10]
+    return value
+
+
+def foreign_fields(front: dict[str, Any]) -> dict[str, Any]:
+    """Front matter of another tool's post mapped onto filmrev's fields (see the docstring)."""
+    doc = dict(front)
+    jekyll_published = doc.get("published")
+    if isinstance(jekyll_published, bool):  # Jekyll's own key: build this post or not
+        del doc["published"]
+        doc.setdefault("status", "published" if jekyll_published else "draft")
+    draft = doc.get("draft")
+    if isinstance(draft, bool) and "status" not in doc:
+        doc["status"] = "draft" if draft else "published"
+    if "date" in doc and "published" not in doc:
+        doc["published"] = _day(doc.pop("date"))
+        doc.setdefault("status", "published")  # a dated blog post that is not a draft
+    categories = doc.get("categories")
+    if (
+        isinstance(categories, list)
+        and categories[:1] == OWN_CATEGORIES
+        and (categories[1:] == [] or "layout" in doc)
+    ):
+        # What our Jekyll profile writes first: a site key; the review's own follow it.
+        if categories[1:]:
+            doc["categories"] = categories[1:]
+        else:
+            del doc["categories"]
+    title = doc.get("title")
+    if isinstance(title, str) and doc.get("year") is None and "film_year" not in doc:
+        found = _TITLE_YEAR.match(title.strip())
+        if found:
+            doc["title"], doc["year"] = found.group(1), found.group(2)
+    if "film_year" in doc and doc.get("year") is None:
+        doc["year"] = doc.pop("film_year")
+    for key in ("imdb_link", "imdb_id"):
+        if key in doc:
+            found = _IMDB_ID.search(str(doc[key]))
+            sources = doc.get("sources")
+            if found and (sources is None or isinstance(sources, dict)):
+                sources = dict(sources or {})
+                sources.setdefault("imdb", found.group(1))
+                doc["sources"] = sources
+                del doc[key]
+    return doc
+
+
+def read_markdown_file(
+    path: Path,
+    problems: Problems,
+    *,
+    ignore_unknown: bool = False,
+    dropped: list[str] | None = None,
+) -> Incoming | None:
+    """One review file as a record, or None with the problem recorded.
+
+    Unknown keys are all named in one problem, or with ``ignore_unknown`` dropped
+    (their names added to ``dropped``).
+    """
     name = str(path)
     try:
         raw = read_input(path)
@@ -175,6 +261,22 @@ def read_markdown_file(path: Path, problems: Problems) -> Incoming | None:
         problems.add(f"{name}:1", "no front matter: a review file starts with a '---' line")
         return None
     doc = site_fields(front)
+    unknown = sorted(set(doc) - set(FIELD_ORDER) - {"body"})
+    if unknown and ignore_unknown:
+        for key in unknown:
+            del doc[key]
+        if dropped is not None:
+            dropped.extend(unknown)
+    elif unknown:
+        first_unknown = next(key for key in doc if key in unknown)  # the line is the first's
+        shown = ", ".join(repr(key) for key in unknown)
+        noun = "field" if len(unknown) == 1 else "fields"
+        problems.add(
+            f"{name}:{_field_line(text, f'unknown field {first_unknown!r}')}",
+            f"unknown {noun} {shown} (--ignore-unknown imports the known ones); "
+            f"fields are: {', '.join(FIELD_ORDER)}",
+        )
+        return None
     for key in ("title", "original_title"):
         if isinstance(doc.get(key), int) and not isinstance(doc.get(key), bool):
             doc[key] = str(doc[key])  # `title: 2046` is a title, not a number
@@ -202,7 +304,9 @@ def read_markdown_file(path: Path, problems: Problems) -> Incoming | None:
     )
 
 
-def read_markdown(path: Path, progress: Progress | None = None) -> Batch:
+def read_markdown(
+    path: Path, progress: Progress | None = None, *, ignore_unknown: bool = False
+) -> Batch:
     """Read and validate every review file under ``path``."""
     progress = progress or NoProgress()
     problems = Problems()
@@ -221,9 +325,16 @@ def read_markdown(path: Path, progress: Progress | None = None) -> Batch:
             f"{path}: {len(outside)} .md file(s) lead out of it through a symbolic link "
             f"and were not read: {', '.join(str(file) for file in outside[:5])}"
         )
+    ignored: dict[str, int] = {}
     for file in tracked(files, progress, "reading files"):
-        record = read_markdown_file(file, problems)
+        dropped: list[str] = []
+        record = read_markdown_file(file, problems, ignore_unknown=ignore_unknown, dropped=dropped)
+        for key in dropped:
+            ignored[key] = ignored.get(key, 0) + 1
         if record is not None:
             batch.records.append(record)
     problems.raise_if_any(str(path))
+    if ignored:
+        shown = ", ".join(f"{key} ({count})" for key, count in sorted(ignored.items()))
+        batch.notes.append(f"ignored unknown fields (files): {shown}")
     return batch

@@ -43,6 +43,7 @@ from filmrev.importers.common import (
     NoProgress,
     Problems,
     Progress,
+    title_key,
     tracked,
 )
 from filmrev.model import Review, make_slug, now_utc
@@ -161,7 +162,7 @@ class _Planner:
             for service, ident in review.sources.items():
                 if ident:
                     self.by_source.setdefault((service, ident), review.id)
-            for name in {review.title.casefold(), (review.original_title or "").casefold()}:
+            for name in {title_key(review.title), title_key(review.original_title or "")}:
                 if name:
                     self.by_title.setdefault((name, review.year), []).append(review.id)
         self.taken = {review.slug for review in self.existing.values()}
@@ -188,7 +189,7 @@ class _Planner:
         for name in (record.get("title"), record.get("original_title")):
             if not name:
                 continue
-            for candidate in self.by_title.get((name.casefold(), year), ()):
+            for candidate in self.by_title.get((title_key(name), year), ()):
                 if candidate not in self.claimed:
                     return candidate
         return None

@@ -75,12 +75,15 @@ def read_source(
     all_types: bool = False,
     all_posts: bool = False,
     apply_hints: bool = False,
+    ignore_unknown: bool = False,
     progress: Progress | None = None,
 ) -> Batch:
     """Read and validate everything at ``path`` (``fmt`` ``auto`` detects it)."""
     check_input_path(path)
     if fmt == "auto":
         fmt = detect_format(path)
+    if ignore_unknown and fmt != "markdown":
+        raise ValidationError(f"--ignore-unknown applies to Markdown imports, not to {fmt}")
     if ranked_list is not None and fmt != "letterboxd":
         raise ValidationError(f"--ranked-list applies to Letterboxd imports, not to {fmt}")
     if (all_posts or apply_hints) and fmt != "wordpress":
@@ -101,7 +104,7 @@ def read_source(
     if fmt == "markdown":
         from filmrev.importers.markdown_import import read_markdown
 
-        return read_markdown(path, progress)
+        return read_markdown(path, progress, ignore_unknown=ignore_unknown)
     if fmt == "letterboxd":
         from filmrev.importers.letterboxd import read_letterboxd
 

@@ -410,13 +410,13 @@ def test_a_body_over_the_limit_is_refused_on_every_way_in(
     _refused(run_in("add", "Big", "--body-file", str(big)), "the limit is 2,000,000")
     _refused(run_in("edit", "1", "--body-file", str(big)), "the limit is 2,000,000")
     giant = tmp_path / "giant.txt"
-    giant.write_text("a fine film " + "x" * 5000 + "\n")
-    _refused(run_in("add", "Giant", "--body-file", str(giant)), "word of 5,000 characters")
+    giant.write_text("a fine film " + "x" * 100_005 + "\n")
+    _refused(run_in("add", "Giant", "--body-file", str(giant)), "word of 100,005 characters")
     markdown = tmp_path / "big.md"
     markdown.write_text("---\ntitle: Big\n---\n\n" + "word " * 400_001)
     _refused(run_in("import", str(markdown)), "the limit is 2,000,000")
-    export = _export(tmp_path, [_review(9, body="x" * 2001)])
-    _refused(run_in("import", str(export)), "word of 2,001 characters")
+    export = _export(tmp_path, [_review(9, body="x" * 100_001)])
+    _refused(run_in("import", str(export)), "word of 100,001 characters")
     assert library.read_bytes() == before
 
 
