@@ -23,6 +23,8 @@ highest id after a delete).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
@@ -30,6 +32,7 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from filmrev import ranking
+from filmrev.bodies import BodyError, BodyStore, body_ref
 from filmrev.errors import CorruptLibraryError, InvariantError, ValidationError
 from filmrev.model import SCHEMA_VERSION, Review, make_slug, now_utc, parse_title, parse_year
 from filmrev.paths import LibraryPaths
@@ -56,8 +59,30 @@ def _migrate_0_to_1(tables: dict[str, Any]) -> dict[str, Any]:
     return tables
 
 
+def _migrate_1_to_2(tables: dict[str, Any]) -> dict[str, Any]:
+    """Bodies move out of the file into the body store: each becomes a reference.
+
+    The text rides along under ``"text"`` until :class:`Library` takes it as a pending
+    body (written to the store before the first commit of the new file).
+    """
+    for doc in tables.get(REVIEWS, {}).values():
+        if isinstance(doc, dict) and "body" in doc and not isinstance(doc["body"], dict):
+            text = doc["body"]
+            if text is None:
+                text = ""
+            if isinstance(text, str):
+                doc["body"] = {**body_meta(text), "text": text}
+    record = tables.get(META, {}).get(str(META_ID))
+    if isinstance(record, dict):
+        record["schema"] = 2
+    return tables
+
+
 #: Named migrations, keyed by the schema version they upgrade from.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _migrate_0_to_1}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    0: _migrate_0_to_1,
+    1: _migrate_1_to_2,
+}
 
 
 def _schema_of(tables: dict[str, Any], display: str) -> int:
@@ -92,14 +117,61 @@ def migrate(tables: dict[str, Any], display: str) -> tuple[dict[str, Any], bool]
     return tables, migrated
 
 
+class _Unloaded(str):
+    """The body of a review summary: not read from the body store (yet)."""
+
+    __slots__ = ()
+
+
+#: The ``body`` of every summary (``Library.summaries``). Saving a review whose body is this
+#: very object keeps its stored body: :meth:`Review.evolve` passes it through unchanged.
+UNLOADED = _Unloaded("")
+
+
+def body_meta(text: str) -> dict[str, Any]:
+    """What the TinyDB file holds for a body: its hash, size and word count."""
+    return {
+        "sha256": body_ref(text),
+        "bytes": len(text.encode("utf-8", "surrogatepass")),
+        "words": len(text.split()),
+    }
+
+
+def _valid_body_meta(value: object) -> bool:
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("sha256"), str)
+        and len(value["sha256"]) == 64
+        and isinstance(value.get("bytes"), int)
+        and isinstance(value.get("words"), int)
+    )
+
+
 def parse_reviews(table: Mapping[str, Any], display: str) -> dict[int, Review]:
-    """Validate every stored review; a bad one makes the whole library unreadable."""
+    """Validate every stored review; a bad one makes the whole library unreadable.
+
+    Schema-2 documents hold the body by reference: the reviews come back as summaries
+    (``body`` is :data:`UNLOADED`).
+    """
     reviews: dict[int, Review] = {}
     for key, doc in table.items():
         if not isinstance(doc, dict):
             raise CorruptLibraryError(f"library {display}: review {key} is not a JSON object")
+        fields = doc
+        if "body" in doc and not isinstance(doc["body"], str):
+            meta = doc["body"]
+            if not _valid_body_meta(meta):
+                raise CorruptLibraryError(
+                    f"library {display}: review {key}: body must be a reference "
+                    "{sha256, bytes, words}"
+                )
+            history = doc.get("history", [])
+            if not isinstance(history, list) or not all(_valid_body_meta(h) for h in history):
+                raise CorruptLibraryError(f"library {display}: review {key}: bad history")
+            fields = {name: value for name, value in doc.items() if name != "history"}
+            fields["body"] = UNLOADED
         try:
-            review = Review.from_doc(doc)
+            review = Review.from_doc(fields)
         except ValidationError as error:
             raise CorruptLibraryError(f"library {display}: review {key}: {error.message}") from None
         if str(review.id) != key:
@@ -125,10 +197,12 @@ def invariant_problems(reviews: Iterable[Review]) -> list[str]:
 
 
 class Library:
-    """An in-memory snapshot of one library file, read once.
+    """One library: the TinyDB file (read once) and the body store beside it.
 
     Obtained read-only with :meth:`load`, or inside :func:`writing`, which holds
-    the lock and commits the changes with one atomic write.
+    the lock and commits the changes with one atomic write. Reviews are kept as
+    summaries (no body); :meth:`get` and :meth:`reviews` read bodies from the
+    store as they are asked for.
     """
 
     def __init__(
@@ -138,17 +212,27 @@ class Library:
         exists: bool,
         *,
         reviews: Mapping[int, Review] | None = None,
+        bodies: BodyStore | None = None,
     ) -> None:
         self.paths = paths
         self.exists = exists
+        self.bodies = bodies if bodies is not None else BodyStore(paths.data_dir)
         self._db = TinyDB(tables, storage=TransactionStorage)
         self._storage: TransactionStorage = self._db.storage  # type: ignore[assignment]
-        # ``reviews``: already validated (filmrev.index.load_library, read-only); else parse.
+        #: Bodies to write to the store before the next commit, by ref.
+        self._pending: dict[str, str] = {}
+        #: Bodies already read (or just saved), by review id.
+        self._texts: dict[int, str] = {}
+        raw_reviews = tables.get(REVIEWS, {})
         self._reviews = (
-            dict(reviews)
-            if reviews is not None
-            else parse_reviews(tables.get(REVIEWS, {}), paths.display)
+            dict(reviews) if reviews is not None else parse_reviews(raw_reviews, paths.display)
         )
+        for key, doc in raw_reviews.items():
+            meta = doc.get("body") if isinstance(doc, dict) else None
+            if isinstance(meta, dict) and "text" in meta:  # a migrated schema-1 body
+                text = meta.pop("text")
+                self._pending[meta["sha256"]] = text
+                self._texts[int(key)] = text
         self.problems = invariant_problems(self._reviews.values())
         highest = max(self._reviews, default=0)
         if int(self.meta.get("next_id", 1)) <= highest:
@@ -157,6 +241,10 @@ class Library:
                 f"meta next_id {self.meta.get('next_id')} is not above the highest id {highest}"
             )
         self.after_commit: list[Callable[[Library], None]] = []
+        #: Ids of reviews stored or deleted since the load (the index updates only these).
+        self.touched: set[int] = set()
+        #: The TinyDB file's bytes as loaded (None: no file), for the index's check.
+        self.loaded_bytes: bytes | None = None
 
     @classmethod
     def load(cls, paths: LibraryPaths, *, exact: bool = False) -> Library:
@@ -167,13 +255,11 @@ class Library:
         raw = read_file_bytes(paths.file, paths.display)
         if raw is None:
             return cls(paths, {}, exists=False)
-        from filmrev.index import gc_paused  # a million small objects, no cycles: ~25 % faster
-
-        with gc_paused():
-            tables, migrated = migrate(
-                parse_library_bytes(raw, paths.display, exact=exact), paths.display
-            )
-            library = cls(paths, tables, exists=True)
+        tables, migrated = migrate(
+            parse_library_bytes(raw, paths.display, exact=exact), paths.display
+        )
+        library = cls(paths, tables, exists=True)
+        library.loaded_bytes = raw
         if migrated:
             library._storage.dirty = True
         return library
@@ -192,11 +278,71 @@ class Library:
         """A counter bumped by every committed write."""
         return int(self.meta.get("generation", 0))
 
+    def _doc(self, review_id: int) -> dict[str, Any]:
+        doc = self._storage.tables.get(REVIEWS, {}).get(str(review_id))
+        return doc if isinstance(doc, dict) else {}
+
+    def body_info(self, review_id: int) -> dict[str, Any] | None:
+        """``{"sha256", "bytes", "words"}`` of a review's current body, or None."""
+        meta = self._doc(review_id).get("body")
+        return dict(meta) if isinstance(meta, dict) else None
+
+    def history(self, review_id: int) -> list[dict[str, Any]]:
+        """Earlier bodies of a review, oldest first: ``{"sha256", "bytes", "words", "saved"}``."""
+        history = self._doc(review_id).get("history", [])
+        return [dict(entry) for entry in history] if isinstance(history, list) else []
+
+    def body_text(self, ref: str) -> str:
+        """A body by its hash (pending in this transaction, or from the store)."""
+        if ref in self._pending:
+            return self._pending[ref]
+        return self.bodies.get(ref)
+
+    def _body(self, review_id: int) -> str:
+        text = self._texts.get(review_id)
+        if text is not None:
+            return text
+        meta = self.body_info(review_id)
+        if meta is None:
+            return ""
+        try:
+            return self.body_text(meta["sha256"])
+        except BodyError as error:
+            review = self._reviews[review_id]
+            raise BodyError(
+                f"review {review_id} ({review.slug}): {error.message}; "
+                "run `filmrev doctor` (a backup may still hold this version)"
+            ) from None
+
+    def read_body(self, review_id: int) -> str:
+        """A review's current body (not kept in memory)."""
+        return self._body(review_id)
+
+    def _full(self, summary: Review, *, keep: bool = False) -> Review:
+        text = self._body(summary.id)
+        if keep:
+            self._texts[summary.id] = text
+        return dataclasses.replace(summary, body=text)
+
     def reviews(self) -> list[Review]:
-        """All reviews, by id."""
+        """All reviews with their bodies, by id (reads every body: prefer :meth:`iter_reviews`)."""
+        return list(self.iter_reviews())
+
+    def iter_reviews(self) -> Iterator[Review]:
+        """All reviews with their bodies, by id, one body in memory at a time."""
+        for review_id in sorted(self._reviews):
+            yield self._full(self._reviews[review_id])
+
+    def summaries(self) -> list[Review]:
+        """All reviews by id without their bodies (``body`` is empty); safe to save back."""
         return [self._reviews[review_id] for review_id in sorted(self._reviews)]
 
     def get(self, review_id: int) -> Review | None:
+        summary = self._reviews.get(review_id)
+        return None if summary is None else self._full(summary, keep=True)
+
+    def summary(self, review_id: int) -> Review | None:
+        """A review without its body (see :meth:`summaries`)."""
         return self._reviews.get(review_id)
 
     def slugs(self) -> set[str]:
@@ -217,6 +363,25 @@ class Library:
         """Documents of an auxiliary table (e.g. import bookkeeping), by doc id."""
         return {doc.doc_id: dict(doc) for doc in self._db.table(name).all()}
 
+    def stored_doc(self, review: Review) -> dict[str, Any]:
+        """The document the TinyDB file holds for ``review`` (body by reference)."""
+        doc = review.to_doc()
+        current = self._doc(review.id)
+        meta = current.get("body") if review.body is UNLOADED else body_meta(review.body)
+        doc["body"] = dict(meta) if isinstance(meta, dict) else body_meta("")
+        history = list(current.get("history", []))
+        old = current.get("body")
+        if isinstance(old, dict) and old.get("sha256") != doc["body"]["sha256"]:
+            history.append(
+                {
+                    **{k: old[k] for k in ("sha256", "bytes", "words")},
+                    "saved": current.get("updated"),
+                }
+            )
+        if history:
+            doc["history"] = history
+        return doc
+
     # --- writing -------------------------------------------------------------------
 
     def _set_meta(self, **changes: Any) -> None:
@@ -225,17 +390,29 @@ class Library:
         self._db.table(META).upsert(Document(record, doc_id=META_ID))
 
     def _store(self, reviews: Iterable[Review]) -> None:
-        """Write reviews into the TinyDB table and the parsed cache (one TinyDB write)."""
+        """Write reviews into the TinyDB table and the parsed cache (one TinyDB write).
+
+        A changed body goes to the pending bodies (written to the store at commit) and
+        the one it replaces to the review's history.
+        """
         batch = list(reviews)
         if not batch:
             return
+        docs: dict[int, dict[str, Any]] = {}
+        for review in batch:
+            if review.body is UNLOADED and review.id not in self._reviews:
+                raise ValidationError(f"review {review.id} has no body to store")
+            doc = self.stored_doc(review)
+            if review.body is not UNLOADED:
+                self._pending.setdefault(doc["body"]["sha256"], review.body)
+            docs[review.id] = doc
         table = self._db.table(REVIEWS)
         existing = set(self._reviews)
-        updates = {review.id: review.to_doc() for review in batch if review.id in existing}
+        updates = {review_id: doc for review_id, doc in docs.items() if review_id in existing}
         inserts = [
-            Document(review.to_doc(), doc_id=review.id)
-            for review in batch
-            if review.id not in existing
+            Document(doc, doc_id=review_id)
+            for review_id, doc in docs.items()
+            if review_id not in existing
         ]
         if updates:
 
@@ -248,7 +425,12 @@ class Library:
         if inserts:
             table.insert_multiple(inserts)
         for review in batch:
-            self._reviews[review.id] = review
+            if review.body is UNLOADED:
+                self._reviews[review.id] = review
+            else:
+                self._reviews[review.id] = dataclasses.replace(review, body=UNLOADED)
+                self._texts[review.id] = review.body
+            self.touched.add(review.id)
 
     def allocate_id(self) -> int:
         """The next never-used id (bumps the counter)."""
@@ -278,7 +460,7 @@ class Library:
         self._store([review])
         if order is not None:
             self.set_order(order)
-        return self._reviews[review.id]
+        return self._full(self._reviews[review.id])
 
     def insert_review(self, review: Review) -> Review:
         """Insert a complete review as given (imports); its id must be unused."""
@@ -331,7 +513,7 @@ class Library:
             changes["updated"] = now_utc()
         saved = review.evolve(**changes)
         self._store([saved])
-        return saved
+        return saved if saved.body is not UNLOADED else self._full(self._reviews[saved.id])
 
     def delete(self, review_id: int) -> Review:
         """Delete a review; a ranked one leaves no gap. Its comparisons go with it."""
@@ -340,8 +522,11 @@ class Library:
             raise ValidationError(f"no review with id {review_id}")
         if review.rank is not None:
             self.set_order(ranking.remove(self.ranked_order(), review_id))
+        review = self._full(review)
         self._db.table(REVIEWS).remove(doc_ids=[review_id])
         del self._reviews[review_id]
+        self._texts.pop(review_id, None)
+        self.touched.add(review_id)
         comparisons = self._db.table(COMPARISONS)
         stale = [
             doc.doc_id
@@ -409,6 +594,17 @@ class Library:
 
             make_backup(self.paths, reason)
 
+    def _referenced_pending(self) -> list[tuple[str, str]]:
+        """Pending bodies the file about to be written refers to."""
+        if not self._pending:
+            return []
+        wanted: set[str] = set()
+        for doc in self._storage.tables.get(REVIEWS, {}).values():
+            meta = doc.get("body") if isinstance(doc, dict) else None
+            if isinstance(meta, dict) and meta.get("sha256") in self._pending:
+                wanted.add(meta["sha256"])
+        return [(ref, self._pending[ref]) for ref in sorted(wanted)]
+
     def mark_dirty(self) -> None:
         """Force a write at commit (e.g. a repair that changed nothing TinyDB tracks)."""
         self._storage.dirty = True
@@ -425,8 +621,17 @@ class Library:
         """Write the library once if anything changed; returns whether it wrote."""
         if not self._storage.dirty:
             return False
-        self._set_meta(schema=SCHEMA_VERSION, generation=self.generation + 1)
-        atomic_write(self.paths.file, serialise(self._storage.tables), self.paths.display)
+        changes: dict[str, Any] = {"schema": SCHEMA_VERSION, "generation": self.generation + 1}
+        if not self.meta.get("library"):
+            changes["library"] = uuid.uuid4().hex  # tells this library's index from another's
+        self._set_meta(**changes)
+        data = serialise(self._storage.tables)
+        referenced = self._referenced_pending()
+        # Bodies first, durable, then the one commit point: the TinyDB file's os.replace.
+        self.bodies.put_many(referenced)
+        atomic_write(self.paths.file, data, self.paths.display)
+        self._pending.clear()
+        self.loaded_bytes = data
         self._storage.dirty = False
         self.exists = True
         for hook in self.after_commit:

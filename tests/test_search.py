@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from filmrev.model import Review
-from filmrev.search import Matcher, body_key, fold, make_snippet, matches, search
+from filmrev.search import Matcher, fold, make_snippet, matches, search
 
 Runner = Callable[..., Any]  # the ``cli`` fixture of conftest.py
 STAMP = "2026-01-01T00:00:00.000000Z"
@@ -20,13 +16,6 @@ STAMP = "2026-01-01T00:00:00.000000Z"
 def review(review_id: int, title: str, body: str = "", **fields: Any) -> Review:
     doc = {"id": review_id, "slug": f"film-{review_id}", "title": title, "created": STAMP}
     return Review.from_doc({**doc, "body": body, **fields})
-
-
-def naive_fold(text: str) -> str:
-    """The documented folding, the slow and obvious way (Kelvin/Angstrom signs are symbols)."""
-    text = text.replace("\u212a", "\ufffd").replace("\u212b", "\ufffd")
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def test_fold_ignores_case_and_accents() -> None:
@@ -77,49 +66,6 @@ def test_snippet_is_short_around_the_first_hit_and_highlighted() -> None:
 def test_snippet_without_body_hit_starts_the_body() -> None:
     (hit,) = search([review(1, "Amour", "Georges and Anne.")], "amour")
     assert hit.snippet.text == "Georges and Anne." and hit.snippet.spans == ()
-
-
-ALPHABET = "abeEsSé É’“—ßẞśŚñ\u0301 xĳﬁ\u212aİı"
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.text(alphabet=ALPHABET, max_size=30),
-    st.text(alphabet="abesx ñéßikfj", min_size=1, max_size=4),
-)
-def test_fast_body_path_agrees_with_plain_folding(body: str, word: str) -> None:
-    """The byte key is only a shortcut: the result is what folding everything gives."""
-    words = naive_fold(word).split()
-    expected = all(w in naive_fold(body) for w in words)
-    assert (Matcher(word, ["body"]).match(review(1, "x", body)) is not None) == expected
-
-
-def test_only_known_characters_fold_to_several_ascii_letters() -> None:
-    """The pattern path relies on it (see search._latin_variants)."""
-    several = [
-        chr(code)
-        for code in range(0x80, 0x30000)
-        if not 0xD800 <= code < 0xE000
-        and len(folded := fold(chr(code))) > 1
-        and folded.isascii()
-        and folded.isalnum()
-    ]
-    assert set(several) <= {"ß", "ẞ"} | {chr(code) for code in range(0xFB00, 0xFB07)}
-    letters = [
-        code
-        for code in range(0x80, 0x30000)
-        if not 0xD800 <= code < 0xE000
-        and len(folded := fold(chr(code))) == 1
-        and folded.isascii()
-        and folded.isalnum()
-    ]
-    assert all(0xC0 <= code < 0x250 or 0x1E00 <= code < 0x1F00 for code in letters)
-
-
-def test_body_key_routes_unusual_letters_to_exact_folding() -> None:
-    assert body_key("Plain ASCII") == b"plain ascii"
-    assert body_key("Stéphanie’s “whale”") is not None
-    assert body_key("Kieślowski") is None
 
 
 def test_list_search_uses_the_same_matcher(cli: Runner) -> None:

@@ -104,9 +104,8 @@ def search(
 
     Example: filmrev search stephanie whale --in body,people --limit 5
     """
-    from filmrev.commands.reviews import load_library
+    from filmrev.index import search as index_search
     from filmrev.search import parse_fields
-    from filmrev.search import search as run_search
 
     try:
         chosen = parse_fields(fields)
@@ -115,9 +114,7 @@ def search(
     text = " ".join(query)
     if not text.split():
         usage_error("give at least one word to search for")
-    library = load_library(library_paths(ctx))
-    every = run_search(library.reviews(), text, chosen)
-    hits = every[:limit]
+    hits, total = index_search(library_paths(ctx), text, chosen, limit)
     if output_format is TableOrJson.json:
         _json(
             [
@@ -137,10 +134,10 @@ def search(
         )
     elif hits:
         stdout_console().print(search_results(hits))
-    if not every:
+    if not total:
         note(f"no review matches {text!r}")
-    elif len(every) > len(hits):
-        note(f"showing {len(hits)} of {len(every)} matches; --limit N shows more")
+    elif total > len(hits):
+        note(f"showing {len(hits)} of {total} matches; --limit N shows more")
 
 
 # --- stats --------------------------------------------------------------------------------
@@ -258,7 +255,7 @@ def people(
     from filmrev.commands.reviews import load_library
     from filmrev.stats import people_counts
 
-    rows = people_counts(load_library(library_paths(ctx)).reviews())[:limit]
+    rows = people_counts(load_library(library_paths(ctx)).summaries())[:limit]
     if output_format is TableOrJson.json:
         _json([{"name": name, "reviews": n, "roles": roles} for name, n, roles in rows])
         return

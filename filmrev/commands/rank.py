@@ -94,7 +94,7 @@ def print_ranked(
 
     paths = library_paths(ctx)
     if output_format is RankFormat.json:  # the review objects carry bodies
-        pool = load_library(paths).reviews()
+        pool = list(load_library(paths).iter_reviews())
     else:
         from filmrev.index import load_summaries  # no bodies needed: the index is enough
 
@@ -443,7 +443,7 @@ def rank_check(ctx: typer.Context, output_format: DataFormatOption = DataFormat.
     from filmrev import ranking
 
     library = load_library(library_paths(ctx))
-    films = {review.id: review for review in library.reviews()}
+    films = {review.id: review for review in library.summaries()}
     stored = stored_comparisons(library)
     problems = ranking.check(
         library.ranked_order(),
