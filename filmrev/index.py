@@ -12,11 +12,10 @@ of truth. It holds:
   curly quotes), and so is the query; ``texts`` keeps the original text, so FTS5's
   ``snippet()`` cuts its excerpts from what the critic wrote (``fts`` is an
   external-content table over ``texts``; folding keeps the token count);
-- ``state``: which library file it describes: the library's id (meta ``library``),
-  the SHA-256 of the TinyDB file's bytes and its ``stat`` signature.
+- ``state``: which library file it describes: the library's id (meta ``library``)
+  and the SHA-256 of the TinyDB file's bytes.
 
-It is trusted only while it describes the file as it is: the same ``stat``
-signature, or else the same content hash (then the signature is refreshed).
+It is trusted only while it describes the file as it is: the same content hash.
 Anything else (missing, stale, truncated, not SQLite, another library's, an older
 index format) and it is rebuilt from the library, under the library lock; a reader
 that cannot take the lock at once (a write is running) builds it in memory for the
@@ -52,6 +51,8 @@ if TYPE_CHECKING:
 INDEX_VERSION = 2
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+#: How long a reader waits for an index another process holds locked before rebuilding it.
+READ_TIMEOUT = 1.0
 #: A rebuild longer than this says so on stderr.
 SLOW_REBUILD = 1.0
 #: FTS5 column weights for bm25: title, tags, people, tagline, body.
@@ -140,10 +141,6 @@ def _folded(texts: Sequence[str]) -> list[str]:
     return ["\n".join(fold(line) for line in text.split("\n")) for text in texts]
 
 
-def _signature(stat: os.stat_result) -> str:
-    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}:{stat.st_dev}"
-
-
 def summary_review(doc: dict[str, Any]) -> Review:
     """A Review from a summary document, without re-validating (it came from a valid one)."""
     from filmrev.store import UNLOADED
@@ -181,9 +178,9 @@ def summary_review(doc: dict[str, Any]) -> Review:
 # --- building and updating -------------------------------------------------------------
 
 
-def _connect(target: str) -> sqlite3.Connection:
-    connection = sqlite3.connect(target, timeout=5.0, isolation_level=None)
-    connection.execute("PRAGMA busy_timeout = 5000")
+def _connect(target: str, timeout: float = 5.0) -> sqlite3.Connection:
+    connection = sqlite3.connect(target, timeout=timeout, isolation_level=None, uri=True)
+    connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
     return connection
 
 
@@ -235,15 +232,10 @@ def _drop_rows(connection: sqlite3.Connection, ids: Iterable[int]) -> None:
 
 
 def _set_state(connection: sqlite3.Connection, library: Library, raw: bytes | None) -> None:
-    try:
-        signature = _signature(os.stat(library.paths.file))
-    except OSError:
-        signature = ""
     state = {
         "version": INDEX_VERSION,
         "library": str(library.meta.get("library", "")),
         "sha256": hashlib.sha256(raw or b"").hexdigest(),
-        "signature": signature,
         "fts": int(fts_available()),
     }
     connection.executemany("INSERT OR REPLACE INTO state VALUES (?, ?)", state.items())
@@ -380,23 +372,17 @@ def _state_of(connection: sqlite3.Connection) -> dict[str, Any]:
 
 
 def _is_current(connection: sqlite3.Connection, paths: LibraryPaths) -> bool:
-    """Whether the index describes the library file as it is now (refreshes the signature)."""
+    """Whether the index describes the library file as it is now (same content hash)."""
     state = _state_of(connection)
     if state.get("version") != INDEX_VERSION or state.get("fts") != int(fts_available()):
         return False
     try:
-        with open(paths.file, "rb") as handle:
-            signature = _signature(os.fstat(handle.fileno()))
-            if state.get("signature") == signature:
-                return True
-            raw = handle.read()
+        raw = paths.file.read_bytes()
     except OSError:
         return False
-    if hashlib.sha256(raw).hexdigest() != state.get("sha256"):
-        return False
-    with contextlib.suppress(sqlite3.Error):
-        connection.execute("UPDATE state SET value = ? WHERE key = 'signature'", (signature,))
-    return True
+    # The file is small (bodies live in the store): hashing it is a few ms at 50,000 reviews,
+    # and unlike size + mtime + inode it cannot be fooled by an in-place rewrite.
+    return hashlib.sha256(raw).hexdigest() == state.get("sha256")
 
 
 @contextlib.contextmanager
@@ -420,11 +406,20 @@ def opened(paths: LibraryPaths) -> Iterator[sqlite3.Connection | None]:
         connection.close()
 
 
+def is_current(paths: LibraryPaths) -> bool:
+    """Whether the index file describes the library as it is now (nothing is rebuilt)."""
+    connection = _try_open(paths)
+    if connection is None:
+        return False
+    connection.close()
+    return True
+
+
 def _try_open(paths: LibraryPaths) -> sqlite3.Connection | None:
     if not paths.index.is_file():
         return None
     try:
-        connection = _connect(f"file:{paths.index}?mode=rw")
+        connection = _connect(paths.index.as_uri() + "?mode=ro", timeout=READ_TIMEOUT)
     except sqlite3.Error:
         return None
     try:
