@@ -125,9 +125,11 @@ class BodyStore:
             for ref, data in fresh:
                 path = self.path(ref)
                 if not path.parent.is_dir():
-                    os.makedirs(path.parent, mode=DIR_MODE, exist_ok=True)
-                    directories.add(self.root)
-                    directories.add(self.root.parent)
+                    # One level at a time: os.makedirs gives only the last one ``mode``.
+                    for directory in (self.root.parent, self.root, path.parent):
+                        if not directory.is_dir():
+                            os.mkdir(directory, DIR_MODE)
+                            directories.add(directory.parent)
                 self._write_one(path, data, sync=not bulk)
                 written.append(path)
                 directories.add(path.parent)

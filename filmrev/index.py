@@ -65,7 +65,7 @@ START, END = "\x02", "\x03"
 _SCHEMA = """
 CREATE TABLE state(key TEXT PRIMARY KEY, value);
 CREATE TABLE reviews(
-    id INTEGER PRIMARY KEY, slug TEXT NOT NULL, doc BLOB NOT NULL,
+    id INTEGER PRIMARY KEY, slug TEXT NOT NULL, doc BLOB NOT NULL, body_sha TEXT,
     grp INTEGER NOT NULL, grp_key REAL NOT NULL, title_key TEXT NOT NULL);
 CREATE INDEX reviews_slug ON reviews(slug);
 CREATE INDEX reviews_order ON reviews(grp, grp_key, title_key, id);
@@ -199,9 +199,9 @@ def _put_rows(connection: sqlite3.Connection, library: Library, ids: Iterable[in
             body = ""  # a damaged body: `show` and `doctor` name it; search skips its text
         group, group_key, title_key = order_key(review)
         connection.execute(
-            "INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?)",
-            (review_id, review.slug, orjson.dumps(summary_doc(review)), group, group_key,
-             title_key),
+            "INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (review_id, review.slug, orjson.dumps(summary_doc(review)),
+             (library.body_info(review_id) or {}).get("sha256"), group, group_key, title_key),
         )  # fmt: skip
         texts = _texts(review, body)
         connection.execute("INSERT INTO texts VALUES (?, ?, ?, ?, ?, ?)", (review_id, *texts))
@@ -494,35 +494,70 @@ def find_review(paths: LibraryPaths, ref: str) -> Review:
 
     An id or exact slug is one row of the index; anything else is resolved over the
     summaries. The body comes from the store (hash checked): a damaged one is an error
-    naming the review.
+    naming the review. The TinyDB file is not parsed at all.
     """
+    import dataclasses
+
+    from filmrev.bodies import BodyError, BodyStore
     from filmrev.refs import resolve
-    from filmrev.store import Library
 
     with opened(paths) as connection:
-        found: list[Review] = []
-        if connection is not None:
-            text = ref.strip()
-            if text.isdigit():
-                found = _summaries(connection, "WHERE id = ?", (int(text),))
-            if not found:
-                found = _summaries(connection, "WHERE slug = ?", (text,))
-            if not found:
-                found = [resolve(ref, _summaries(connection, "ORDER BY id")).review]
-        else:
-            found = [resolve(ref, []).review]
-    library = Library.load(paths)
-    review = library.get(found[0].id)
-    if review is None:  # the file changed since the index was read
-        return resolve(ref, library.summaries()).review
-    return review
+        if connection is None:
+            return resolve(ref, []).review
+        text = ref.strip()
+        row = None
+        if text.isdigit():
+            row = connection.execute(
+                "SELECT id, body_sha FROM reviews WHERE id = ?", (int(text),)
+            ).fetchone()
+        if row is None:
+            row = connection.execute(
+                "SELECT id, body_sha FROM reviews WHERE slug = ?", (text,)
+            ).fetchone()
+        if row is None:
+            review_id = resolve(ref, _summaries(connection, "ORDER BY id")).review.id
+            row = connection.execute(
+                "SELECT id, body_sha FROM reviews WHERE id = ?", (review_id,)
+            ).fetchone()
+        review = _summaries(connection, "WHERE id = ?", (row[0],))[0]
+    try:
+        body = BodyStore(paths.data_dir).get(row[1]) if row[1] else ""
+    except BodyError:
+        # A schema-1 library not yet migrated holds its bodies inline; else this raises
+        # the error naming the review.
+        full = load_library(paths).get(review.id)
+        if full is None:  # pragma: no cover - the index matched the file
+            raise
+        return full
+    return dataclasses.replace(review, body=body)
+
+
+def validated_sha(paths: LibraryPaths) -> str | None:
+    """The SHA-256 of the library content the index was built from (validated), if any."""
+    if not paths.index.is_file():
+        return None
+    try:
+        connection = _connect(paths.index.as_uri() + "?mode=ro", timeout=READ_TIMEOUT)
+        try:
+            state = _state_of(connection)
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    if state.get("version") != INDEX_VERSION or state.get("fts") != int(fts_available()):
+        return None
+    sha = state.get("sha256")
+    return sha if isinstance(sha, str) else None
 
 
 def load_library(paths: LibraryPaths) -> Library:
-    """The library for a read-only command: the TinyDB file, bodies read when asked for."""
+    """The library for a read-only command: the TinyDB file, bodies read when asked for.
+
+    A file whose content the index has validated is not validated again.
+    """
     from filmrev.store import Library
 
-    return Library.load(paths)
+    return Library.load(paths, validated=validated_sha(paths))
 
 
 # --- search ----------------------------------------------------------------------------

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
+import orjson
 from tinydb import TinyDB
 from tinydb.table import Document
 
@@ -184,16 +186,67 @@ def parse_reviews(table: Mapping[str, Any], display: str) -> dict[int, Review]:
 
 def invariant_problems(reviews: Iterable[Review]) -> list[str]:
     """What breaks the library's invariants: duplicate slugs, ranks that are not 1..K."""
+    return _problems((review.id, review.slug, review.rank) for review in reviews)
+
+
+def _problems(entries: Iterable[tuple[int, str, int | None]]) -> list[str]:
     problems: list[str] = []
     owners: dict[str, int] = {}
-    for review in reviews:
-        if review.slug in owners:
-            problems.append(
-                f"slug {review.slug!r} is used by reviews {owners[review.slug]} and {review.id}"
-            )
-        owners.setdefault(review.slug, review.id)
-    problems.extend(ranking.validate_ranks({review.id: review.rank for review in reviews}))
+    ranks: dict[int, int | None] = {}
+    for review_id, slug, rank in entries:
+        if slug in owners:
+            problems.append(f"slug {slug!r} is used by reviews {owners[slug]} and {review_id}")
+        owners.setdefault(slug, review_id)
+        ranks[review_id] = rank
+    problems.extend(ranking.validate_ranks(ranks))
     return problems
+
+
+class _Reviews(MutableMapping[int, Review]):
+    """Review summaries by id, built from the stored documents on first use.
+
+    Used for a file whose content the index has already validated (same SHA-256): a
+    single-review command then builds one Review, not 10,000. Slugs and ranks are read
+    from the documents without building anything.
+    """
+
+    def __init__(self, docs: dict[int, dict[str, Any]], built: dict[int, Review]) -> None:
+        self._docs = docs  # not built yet (disjoint from _built)
+        self._built = built
+
+    def __getitem__(self, review_id: int) -> Review:
+        review = self._built.get(review_id)
+        if review is None:
+            from filmrev.index import summary_review
+
+            review = summary_review(self._docs.pop(review_id))
+            self._built[review_id] = review
+        return review
+
+    def __setitem__(self, review_id: int, review: Review) -> None:
+        self._docs.pop(review_id, None)
+        self._built[review_id] = review
+
+    def __delitem__(self, review_id: int) -> None:
+        if self._built.pop(review_id, None) is None:
+            del self._docs[review_id]
+
+    def __contains__(self, review_id: object) -> bool:
+        return review_id in self._built or review_id in self._docs
+
+    def __iter__(self) -> Iterator[int]:
+        yield from list(self._built)
+        yield from list(self._docs)
+
+    def __len__(self) -> int:
+        return len(self._built) + len(self._docs)
+
+    def slug_rank(self) -> Iterator[tuple[int, str, int | None]]:
+        """``(id, slug, rank)`` of every review, building nothing."""
+        for review_id, review in self._built.items():
+            yield review_id, review.slug, review.rank
+        for review_id, doc in self._docs.items():
+            yield review_id, doc["slug"], doc["rank"]
 
 
 class Library:
@@ -213,6 +266,7 @@ class Library:
         *,
         reviews: Mapping[int, Review] | None = None,
         bodies: BodyStore | None = None,
+        trusted: bool = False,
     ) -> None:
         self.paths = paths
         self.exists = exists
@@ -224,16 +278,21 @@ class Library:
         #: Bodies already read (or just saved), by review id.
         self._texts: dict[int, str] = {}
         raw_reviews = tables.get(REVIEWS, {})
-        self._reviews = (
-            dict(reviews) if reviews is not None else parse_reviews(raw_reviews, paths.display)
-        )
+        if trusted:
+            docs = {int(key): doc for key, doc in raw_reviews.items()}
+            self._reviews = _Reviews(docs, {})
+        else:
+            parsed = (
+                dict(reviews) if reviews is not None else parse_reviews(raw_reviews, paths.display)
+            )
+            self._reviews = _Reviews({}, parsed)
         for key, doc in raw_reviews.items():
             meta = doc.get("body") if isinstance(doc, dict) else None
             if isinstance(meta, dict) and "text" in meta:  # a migrated schema-1 body
                 text = meta.pop("text")
                 self._pending[meta["sha256"]] = text
                 self._texts[int(key)] = text
-        self.problems = invariant_problems(self._reviews.values())
+        self.problems = _problems(self._reviews.slug_rank())
         highest = max(self._reviews, default=0)
         if int(self.meta.get("next_id", 1)) <= highest:
             # A new review would take an existing id and overwrite that review.
@@ -247,14 +306,25 @@ class Library:
         self.loaded_bytes: bytes | None = None
 
     @classmethod
-    def load(cls, paths: LibraryPaths, *, exact: bool = False) -> Library:
+    def load(
+        cls, paths: LibraryPaths, *, exact: bool = False, validated: str | None = None
+    ) -> Library:
         """Read and validate the library (missing file: an empty library).
 
         ``exact`` checks every JSON object for duplicate keys (done before any write).
+        ``validated`` is the SHA-256 of a file content known to be valid (the index
+        records it): a file with that hash is not validated again, review by review.
         """
         raw = read_file_bytes(paths.file, paths.display)
         if raw is None:
             return cls(paths, {}, exists=False)
+        if validated is not None and hashlib.sha256(raw).hexdigest() == validated:
+            tables = orjson.loads(raw)
+            record = tables.get(META, {}).get(str(META_ID), {})
+            if record.get("schema") == SCHEMA_VERSION:  # an older one must be migrated
+                library = cls(paths, tables, exists=True, trusted=True)
+                library.loaded_bytes = raw
+                return library
         tables, migrated = migrate(
             parse_library_bytes(raw, paths.display, exact=exact), paths.display
         )
@@ -346,13 +416,13 @@ class Library:
         return self._reviews.get(review_id)
 
     def slugs(self) -> set[str]:
-        return {review.slug for review in self._reviews.values()}
+        return {slug for _, slug, _ in self._reviews.slug_rank()}
 
     def ranked_order(self) -> list[int]:
         """Ids of ranked films, best first."""
-        ranked = [review for review in self._reviews.values() if review.rank is not None]
-        ranked.sort(key=lambda review: (review.rank, review.id))
-        return [review.id for review in ranked]
+        ranked = [(rank, review_id) for review_id, _, rank in self._reviews.slug_rank() if rank]
+        ranked.sort()
+        return [review_id for _, review_id in ranked]
 
     def comparisons(self) -> list[dict[str, Any]]:
         """Stored head-to-head answers, oldest first."""
@@ -406,24 +476,12 @@ class Library:
             if review.body is not UNLOADED:
                 self._pending.setdefault(doc["body"]["sha256"], review.body)
             docs[review.id] = doc
-        table = self._db.table(REVIEWS)
-        existing = set(self._reviews)
-        updates = {review_id: doc for review_id, doc in docs.items() if review_id in existing}
-        inserts = [
-            Document(doc, doc_id=review_id)
-            for review_id, doc in docs.items()
-            if review_id not in existing
-        ]
-        if updates:
-
-            def replace_docs(doc: MutableMapping[str, Any]) -> None:
-                new = updates[doc["id"]]
-                doc.clear()
-                doc.update(new)
-
-            table.update(replace_docs, doc_ids=list(updates))
-        if inserts:
-            table.insert_multiple(inserts)
+        # Straight into the table TinyDB holds (what its update/insert would do, without
+        # copying the whole table once per call).
+        table = self._storage.tables.setdefault(REVIEWS, {})
+        for review_id, doc in docs.items():
+            table[str(review_id)] = doc
+        self._storage.dirty = True
         for review in batch:
             if review.body is UNLOADED:
                 self._reviews[review.id] = review
@@ -483,7 +541,7 @@ class Library:
         batch = list(reviews)
         if not batch:
             return
-        owners = {review_id: review.slug for review_id, review in self._reviews.items()}
+        owners = {review_id: slug for review_id, slug, _ in self._reviews.slug_rank()}
         owners.update((review.id, review.slug) for review in batch)
         if len(set(owners.values())) != len(owners):
             seen: dict[str, int] = {}
@@ -523,7 +581,8 @@ class Library:
         if review.rank is not None:
             self.set_order(ranking.remove(self.ranked_order(), review_id))
         review = self._full(review)
-        self._db.table(REVIEWS).remove(doc_ids=[review_id])
+        del self._storage.tables[REVIEWS][str(review_id)]
+        self._storage.dirty = True
         del self._reviews[review_id]
         self._texts.pop(review_id, None)
         self.touched.add(review_id)
@@ -549,7 +608,12 @@ class Library:
         touched_ids = set(touched)
         stamp = now_utc()
         changed: list[Review] = []
-        for review in self._reviews.values():
+        moved = [
+            review_id
+            for review_id, _, rank in self._reviews.slug_rank()
+            if new_ranks.get(review_id) != rank or review_id in touched_ids
+        ]
+        for review in [self._reviews[review_id] for review_id in moved]:
             rank = new_ranks.get(review.id)
             if rank != review.rank or review.id in touched_ids:
                 changes: dict[str, Any] = {"rank": rank}
@@ -656,8 +720,9 @@ def writing(paths: LibraryPaths, *, repair: bool = False) -> Iterator[Library]:
     that breaks an invariant refuses writes unless ``repair`` (``doctor --fix``).
     """
     with exclusive_lock(paths.lock, paths.display):
-        library = Library.load(paths, exact=True)
-        from filmrev.index import updater  # the derived index; see filmrev.index
+        from filmrev.index import updater, validated_sha  # the derived index; see filmrev.index
+
+        library = Library.load(paths, exact=True, validated=validated_sha(paths))
 
         library.after_commit.append(updater(library))
         if not repair:

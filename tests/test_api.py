@@ -105,7 +105,11 @@ def test_place_asks_the_callback(library: Library) -> None:
     with library.transaction() as tx:
         placed = tx.place("rust-and-bone-2012", answer)
     assert placed.rank == 2
-    assert [r.slug for r in library.ranked()] == ["amour-2012", "rust-and-bone-2012", "vertigo-1958"]
+    assert [r.slug for r in library.ranked()] == [
+        "amour-2012",
+        "rust-and-bone-2012",
+        "vertigo-1958",
+    ]
     assert asked[0][0] == "rust-and-bone-2012"
 
     with pytest.raises(Cancelled), library.transaction() as tx:
