@@ -16,6 +16,7 @@ exception discards it all)::
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -84,7 +85,7 @@ class Library:
         reverse: bool = False,
         limit: int | None = None,
         bodies: bool = True,
-    ) -> list[Review]:
+    ) -> builtins.list[Review]:
         """Reviews as ``filmrev list`` filters and orders them (``bodies=False``: no bodies)."""
         from filmrev import index
         from filmrev.query import default_order, filter_reviews, sort_reviews
@@ -130,21 +131,21 @@ class Library:
 
     def search(
         self, query: str, fields: Iterable[str] = FIELDS, limit: int | None = None
-    ) -> list[Hit]:
+    ) -> builtins.list[Hit]:
         """Hits best first, as ``filmrev search`` (each with ``review``, ``score``, ``snippet``)."""
         from filmrev import index
 
         hits, _ = index.search(self.paths, query, tuple(fields), limit)
         return hits
 
-    def ranked(self) -> list[Review]:
+    def ranked(self) -> builtins.list[Review]:
         """Ranked films, best first (without bodies)."""
         from filmrev import index
 
         ranked = [review for review in index.load_summaries(self.paths) if review.rank]
         return sorted(ranked, key=lambda review: review.rank or 0)
 
-    def history(self, ref: Ref) -> list[dict[str, Any]]:
+    def history(self, ref: Ref) -> builtins.list[dict[str, Any]]:
         """Earlier versions of a review's body, oldest first (see ``filmrev history``)."""
         from filmrev.history import versions
 
