@@ -137,8 +137,16 @@ def _texts(review: Review, body: str) -> tuple[str, str, str, str, str]:
 
 
 def _folded(texts: Sequence[str]) -> list[str]:
-    # fold() collapses white space; keeping line breaks keeps tags and names apart.
-    return ["\n".join(fold(line) for line in text.split("\n")) for text in texts]
+    """What FTS5 indexes: title, tags, people, tagline, body folded (one fold per text;
+    tags and names one by one, so a phrase does not run from one into the next)."""
+    title, tags, people, tagline, body = texts
+    return [
+        fold(title),
+        "\n".join(map(fold, tags.split("\n"))),
+        "\n".join(map(fold, people.split("\n"))),
+        fold(tagline),
+        fold(body),
+    ]
 
 
 def summary_review(doc: dict[str, Any]) -> Review:
