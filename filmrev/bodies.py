@@ -106,11 +106,12 @@ class BodyStore:
     def exists(self, ref: str) -> bool:
         return self.path(ref).is_file()
 
-    def put_many(self, bodies: Iterable[tuple[str, str]]) -> int:
+    def put_many(self, bodies: Iterable[tuple[str, str]], display: str = "") -> int:
         """Write bodies (``(ref, text)``) that are not stored yet and make them durable.
 
         Each goes to a temp file renamed into place, so a crash leaves no partial body
-        under a body's name. Returns how many were written.
+        under a body's name. Returns how many were written. A failure names the library
+        (``display``): its file is not written then.
         """
         written: list[Path] = []
         directories: set[Path] = set()
@@ -148,7 +149,9 @@ class BodyStore:
                 if error.errno in (errno.ENOSPC, errno.EDQUOT)
                 else error.strerror or str(error)
             )
-            raise StorageError(f"cannot write a review body in {self.root}: {reason}") from None
+            raise StorageError(
+                f"cannot write {display or self.root}: {reason}; the file is unchanged"
+            ) from None
         return len(written)
 
     @staticmethod

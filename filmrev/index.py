@@ -189,6 +189,9 @@ def summary_review(doc: dict[str, Any]) -> Review:
 def _connect(target: str, timeout: float = 5.0) -> sqlite3.Connection:
     connection = sqlite3.connect(target, timeout=timeout, isolation_level=None, uri=True)
     connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+    # A derived cache: no fsync. A killed process leaves a hot journal that SQLite rolls
+    # back; the content hash in ``state`` decides whether the index is trusted at all.
+    connection.execute("PRAGMA synchronous = OFF")
     return connection
 
 

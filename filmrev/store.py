@@ -692,7 +692,7 @@ class Library:
         data = serialise(self._storage.tables)
         referenced = self._referenced_pending()
         # Bodies first, durable, then the one commit point: the TinyDB file's os.replace.
-        self.bodies.put_many(referenced)
+        self.bodies.put_many(referenced, self.paths.display)
         atomic_write(self.paths.file, data, self.paths.display)
         self._pending.clear()
         self.loaded_bytes = data
