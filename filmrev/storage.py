@@ -20,7 +20,6 @@ import os
 import signal
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -288,54 +287,30 @@ def atomic_write(
         warn(f"saved {shown}, but syncing its directory failed: {_reason(error)}")
 
 
-class _LockWaitOver(Exception):
-    """Raised by the SIGALRM handler to end a blocking ``flock`` at the timeout."""
+#: Polling intervals while waiting for the lock: short at first (the holder of a quick
+#: write lets go within milliseconds), then longer, so a long wait costs little CPU.
+_FIRST_POLL = 0.001
+_LONGEST_POLL = 0.025
 
 
 def _acquire(fd: int, seconds: float) -> bool:
     """Take the lock on ``fd`` within ``seconds``; False when the time ran out.
 
-    In the main thread a blocking ``flock`` is cut short by a SIGALRM timer, so a
-    waiter wakes the moment the holder lets go (polling leaves the lock idle between
-    polls: 8 busy writers took a third longer). Elsewhere it polls.
+    A non-blocking ``flock`` polled with a growing interval: no signal handler, so it
+    works the same in any thread and never disturbs the caller's SIGALRM.
     """
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
-        if seconds <= 0:
-            return False
-    if threading.current_thread() is not threading.main_thread():
-        return _poll_for_lock(fd, time.monotonic() + seconds)
-    acquired = False
-
-    def time_is_up(signum: int, frame: FrameType | None) -> None:
-        if not acquired:
-            raise _LockWaitOver
-
-    try:
-        previous = signal.signal(signal.SIGALRM, time_is_up)
-        try:
-            signal.setitimer(signal.ITIMER_REAL, seconds)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            acquired = True
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-    except _LockWaitOver:
-        return False  # if flock had just succeeded, closing fd releases it
-    return True
-
-
-def _poll_for_lock(fd: int, deadline: float) -> bool:
+    deadline = time.monotonic() + seconds
+    pause = _FIRST_POLL
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return True
         except BlockingIOError:
-            if time.monotonic() >= deadline:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 return False
-            time.sleep(0.005)
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, _LONGEST_POLL)
 
 
 @contextlib.contextmanager
