@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from filmrev.search import Hit
     from filmrev.store import Library
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 #: How long a reader waits for an index another process holds locked before rebuilding it.
