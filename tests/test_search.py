@@ -107,3 +107,33 @@ def test_search_output_is_never_markup(cli: Runner) -> None:
 
 
 # --- speed ------------------------------------------------------------------------------
+
+
+def test_semantics_through_the_index_phrases_apostrophes_and_straße(cli: Runner) -> None:
+    body = "Georges says l’amour is “not enough”; the Straße is empty. Killer whales."
+    assert cli("add", "Amour", "--year", "2012", "--body", body, "--tag", "Déjà vu").code == 0
+    assert cli("add", "Other", "--year", "2000", "--body", "enough is not said").code == 0
+
+    def found(*query: str) -> list[str]:
+        result = cli("search", *query, "--format", "json")
+        assert result.code == 0, result.err
+        return [hit["slug"] for hit in json.loads(result.out)]
+
+    assert found("l'amour") == ["amour-2012"]  # straight matches curly
+    assert found("strasse") == ["amour-2012"]
+    assert found('"not enough"') == ["amour-2012"]  # a phrase: the words in a row
+    assert sorted(found("not", "enough")) == ["amour-2012", "other-2000"]
+    assert found("deja", "--in", "tags") == ["amour-2012"]
+    assert found("whale", "--in", "body") == ["amour-2012"]  # a word's start finds it
+    assert found("deja", "--in", "body") == []
+
+
+def test_without_fts5_search_scans_with_a_note(cli: Runner) -> None:
+    body = "Stéphanie trains killer whales."
+    assert cli("add", "Rust and Bone", "--year", "2012", "--body", body).code == 0
+    no_fts = {"FILMREV_NO_FTS5": "1"}
+    result = cli("search", "stephanie", env=no_fts)
+    assert result.code == 0 and "Rust and Bone" in result.out
+    assert result.err == "filmrev: note: this Python's SQLite has no FTS5; searching by a scan\n"
+    listed = cli("list", "--search", "WHALES", "--format", "ids", env=no_fts)
+    assert listed.code == 0 and listed.out == "1\n"
