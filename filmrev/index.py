@@ -242,11 +242,11 @@ def _drop_rows(connection: sqlite3.Connection, ids: Iterable[int]) -> None:
         connection.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
 
 
-def _set_state(connection: sqlite3.Connection, library: Library, raw: bytes | None) -> None:
+def _set_state(connection: sqlite3.Connection, library: Library) -> None:
     state = {
         "version": INDEX_VERSION,
         "library": str(library.meta.get("library", "")),
-        "sha256": hashlib.sha256(raw or b"").hexdigest(),
+        "sha256": library.loaded_sha,
         "fts": int(fts_available()),
     }
     connection.executemany("INSERT OR REPLACE INTO state VALUES (?, ?)", state.items())
@@ -258,7 +258,7 @@ def _fill(connection: sqlite3.Connection, library: Library) -> None:
         connection.execute(_FTS)
     connection.execute("BEGIN")
     _put_rows(connection, library, sorted(r.id for r in library.summaries()))
-    _set_state(connection, library, library.loaded_bytes)
+    _set_state(connection, library)
     connection.execute("COMMIT")
 
 
@@ -308,7 +308,7 @@ def updater(library: Library) -> Callable[[Library], None]:
     loaded, so the commit can update only the touched rows when the index described
     exactly that file (else it rebuilds the index in full).
     """
-    before = hashlib.sha256(library.loaded_bytes or b"").hexdigest()
+    before = library.loaded_sha
 
     def hook(committed: Library) -> None:
         after_commit(committed, before)
@@ -356,7 +356,7 @@ def _update(library: Library, before: str) -> bool:
         touched = sorted(library.touched)
         _drop_rows(connection, touched)
         _put_rows(connection, library, touched)
-        _set_state(connection, library, library.loaded_bytes)
+        _set_state(connection, library)
         connection.execute("COMMIT")
         return True
     except sqlite3.DatabaseError:

@@ -304,6 +304,7 @@ class Library:
         self.touched: set[int] = set()
         #: The TinyDB file's bytes as loaded (None: no file), for the index's check.
         self.loaded_bytes: bytes | None = None
+        self._loaded_sha: str | None = None
 
     @classmethod
     def load(
@@ -318,12 +319,13 @@ class Library:
         raw = read_file_bytes(paths.file, paths.display)
         if raw is None:
             return cls(paths, {}, exists=False)
-        if validated is not None and hashlib.sha256(raw).hexdigest() == validated:
+        sha = hashlib.sha256(raw).hexdigest() if validated is not None else None
+        if sha is not None and sha == validated:
             tables = orjson.loads(raw)
             record = tables.get(META, {}).get(str(META_ID), {})
             if record.get("schema") == SCHEMA_VERSION:  # an older one must be migrated
                 library = cls(paths, tables, exists=True, trusted=True)
-                library.loaded_bytes = raw
+                library.loaded_bytes, library._loaded_sha = raw, sha
                 return library
         tables, migrated = migrate(
             parse_library_bytes(raw, paths.display, exact=exact), paths.display
@@ -383,6 +385,13 @@ class Library:
                 f"review {review_id} ({review.slug}): {error.message}; "
                 "run `filmrev doctor` (a backup may still hold this version)"
             ) from None
+
+    @property
+    def loaded_sha(self) -> str:
+        """The SHA-256 of the file's bytes as loaded or last written (computed once)."""
+        if self._loaded_sha is None:
+            self._loaded_sha = hashlib.sha256(self.loaded_bytes or b"").hexdigest()
+        return self._loaded_sha
 
     def read_body(self, review_id: int) -> str:
         """A review's current body (not kept in memory)."""
@@ -695,7 +704,7 @@ class Library:
         self.bodies.put_many(referenced, self.paths.display)
         atomic_write(self.paths.file, data, self.paths.display)
         self._pending.clear()
-        self.loaded_bytes = data
+        self.loaded_bytes, self._loaded_sha = data, None
         self._storage.dirty = False
         self.exists = True
         for hook in self.after_commit:
