@@ -20,7 +20,6 @@ import os
 import signal
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
@@ -287,30 +286,50 @@ def atomic_write(
         warn(f"saved {shown}, but syncing its directory failed: {_reason(error)}")
 
 
-#: Polling intervals while waiting for the lock: short at first (the holder of a quick
-#: write lets go within milliseconds), then longer, so a long wait costs little CPU.
-_FIRST_POLL = 0.001
-_LONGEST_POLL = 0.025
-
-
 def _acquire(fd: int, seconds: float) -> bool:
     """Take the lock on ``fd`` within ``seconds``; False when the time ran out.
 
-    A non-blocking ``flock`` polled with a growing interval: no signal handler, so it
-    works the same in any thread and never disturbs the caller's SIGALRM.
+    No signals: a helper thread makes the blocking ``flock`` on a duplicate of ``fd``
+    (the same open file, so the same lock), and this thread waits for it with a
+    timeout. A blocked ``flock`` is woken by the kernel the moment the holder lets go,
+    so busy writers take turns (polling left the lock to whoever polled first). If the
+    time runs out, the helper unlocks and closes its descriptor as soon as its
+    ``flock`` returns, so a lock taken too late is never kept.
     """
-    deadline = time.monotonic() + seconds
-    pause = _FIRST_POLL
-    while True:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        if seconds <= 0:
+            return False
+    import threading
+
+    helper_fd = os.dup(fd)
+    done = threading.Event()
+    state = {"given_up": False, "acquired": False}
+    guard = threading.Lock()
+
+    def wait_for_lock() -> None:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return False
-            time.sleep(min(pause, left))
-            pause = min(pause * 2, _LONGEST_POLL)
+            fcntl.flock(helper_fd, fcntl.LOCK_EX)
+        except OSError:
+            os.close(helper_fd)
+            done.set()
+            return
+        with guard:
+            if state["given_up"]:
+                fcntl.flock(helper_fd, fcntl.LOCK_UN)
+            else:
+                state["acquired"] = True
+        os.close(helper_fd)  # ``fd`` still refers to the open file: the lock stays held
+        done.set()
+
+    threading.Thread(target=wait_for_lock, name="filmrev-lock", daemon=True).start()
+    done.wait(seconds)
+    with guard:
+        if not state["acquired"]:
+            state["given_up"] = True
+        return state["acquired"]
 
 
 @contextlib.contextmanager
