@@ -420,6 +420,16 @@ class Library:
         summary = self._reviews.get(review_id)
         return None if summary is None else self._full(summary, keep=True)
 
+    def find_exact(self, ref: str) -> Review | None:
+        """The review (with its body) whose id or exact slug is ``ref``, building no other."""
+        text = ref.strip()
+        if text.isdigit() and int(text) in self._reviews:
+            return self.get(int(text))
+        for review_id, slug, _ in self._reviews.slug_rank():
+            if slug == text:
+                return self.get(review_id)
+        return None
+
     def summary(self, review_id: int) -> Review | None:
         """A review without its body (see :meth:`summaries`)."""
         return self._reviews.get(review_id)

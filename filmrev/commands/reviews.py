@@ -237,6 +237,9 @@ def find(library: Library, ref: str) -> Review:
     """A review for a read-only command (id, slug, slug prefix or fuzzy title)."""
     from filmrev.refs import resolve
 
+    exact = library.find_exact(ref)
+    if exact is not None:
+        return exact
     found = resolve(ref, library.summaries()).review
     return library.get(found.id) or found
 
@@ -245,6 +248,9 @@ def find_for_change(library: Library, ref: str) -> Review:
     """A review for a destructive command: id or exact slug, or a fuzzy match confirmed on a TTY."""
     from filmrev.refs import resolve
 
+    exact = library.find_exact(ref)
+    if exact is not None:
+        return exact
     match = resolve(ref, library.summaries(), destructive=True)
     if match.exact:
         return library.get(match.review.id) or match.review
