@@ -166,6 +166,7 @@ def main() -> None:
             subprocess.Popen(
                 [args.python, "-c", script, str(copy / "library.json"), str(args.adds), str(w)],
                 env=env,
+                stdout=subprocess.DEVNULL,
             )
             for w in range(args.writers)
         ]
