@@ -488,6 +488,28 @@ def load_summaries(paths: LibraryPaths) -> list[Review]:
         return [] if connection is None else _summaries(connection, "ORDER BY id")
 
 
+def ranked_summaries(paths: LibraryPaths) -> list[Review]:
+    """Ranked films, best first, bodies empty (``rank``): only their rows are read."""
+    with opened(paths) as connection:
+        if connection is None:
+            return []
+        return _summaries(connection, "WHERE grp = 0 ORDER BY grp_key, id")
+
+
+def summaries_of(paths: LibraryPaths, ids: Iterable[int]) -> list[Review]:
+    """The summaries of ``ids`` (those that exist), by id."""
+    wanted = sorted(set(ids))
+    found: list[Review] = []
+    with opened(paths) as connection:
+        if connection is None:
+            return []
+        for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            found.extend(_summaries(connection, f"WHERE id IN ({marks}) ORDER BY id", chunk))
+    return found
+
+
 def first_in_default_order(paths: LibraryPaths, limit: int | None) -> list[Review]:
     """``list`` with no filter and no sort: the first ``limit`` reviews, bodies empty."""
     with opened(paths) as connection:

@@ -96,9 +96,9 @@ def print_ranked(
     if output_format is RankFormat.json:  # the review objects carry bodies
         pool = list(load_library(paths).iter_reviews())
     else:
-        from filmrev.index import load_summaries  # no bodies needed: the index is enough
+        from filmrev.index import ranked_summaries  # no bodies needed: the index is enough
 
-        pool = load_summaries(paths)
+        pool = ranked_summaries(paths)
     ranked = sort_reviews([r for r in pool if r.rank is not None], "rank")
     filtered = bool(tag) or year is not None
     if filtered:

@@ -419,14 +419,14 @@ def list_reviews(
         return
     from filmrev.search import FIELDS
 
-    pool = index.load_summaries(paths)
-    if search is not None:
-        found = index.matching_ids(paths, search, FIELDS)
-        if found is None:  # no FTS5: match the full reviews
-            pool = list(load_library(paths).iter_reviews())
-        else:
-            pool = [review for review in pool if review.id in found]
-            search = None
+    found = None if search is None else index.matching_ids(paths, search, FIELDS)
+    if search is not None and found is None:  # no FTS5: match the full reviews
+        pool = list(load_library(paths).iter_reviews())
+    elif found is not None:
+        pool = index.summaries_of(paths, found)  # only the matching rows are read
+        search = None
+    else:
+        pool = index.load_summaries(paths)
     reviews = filter_reviews(
         pool,
         tags=tag or [],
