@@ -1,6 +1,6 @@
-"""The library: reviews, ranks and comparisons in one TinyDB file.
+"""The library: reviews, ranks and comparisons in one TinyDB file; bodies in the body store.
 
-Usable from Python without the CLI::
+Usable from Python without the CLI (``filmrev.api`` is the friendlier face)::
 
     from filmrev.paths import resolve_library
     from filmrev.store import Library, writing
@@ -10,11 +10,16 @@ Usable from Python without the CLI::
         review = library.add({"title": "Rust and Bone", "year": 2012})
     print(Library.load(paths).get(review.id))  # a read needs no lock
 
-File layout (schema 1)::
+File layout (schema 2)::
 
-    {"meta": {"1": {"schema": 1, "next_id": 12, "generation": 40}},
-     "reviews": {"1": {<review object>}, ...},
+    {"meta": {"1": {"schema": 2, "next_id": 12, "generation": 40, "library": "<uuid hex>"}},
+     "reviews": {"1": {<review object, but "body": {"sha256", "bytes", "words"}>,
+                       "history": [{"sha256", "bytes", "words", "saved"}, ...]}, ...},
      "comparisons": {"1": {"winner": 3, "loser": 7, "tie": false, "at": "..."}, ...}}
+
+Bodies live in ``library.json.d/bodies/`` (:mod:`filmrev.bodies`) and are written,
+durably, before the commit (the ``os.replace`` of this file) that refers to them.
+Schema 1 (bodies inline) is migrated on the first write, after a backup.
 
 Ids are never reused: ``next_id`` only grows (TinyDB alone would reuse the
 highest id after a delete).
