@@ -277,7 +277,7 @@ def check_backup(paths: LibraryPaths, source: Path) -> tuple[bytes, int]:
     except FilmrevError as error:
         reason = error.message.removeprefix("library ")
         raise ValidationError(f"not restoring: backup {reason}") from None
-    return raw, len(library.reviews())
+    return raw, len(library.summaries())
 
 
 def restore(paths: LibraryPaths, source: Path) -> Restored:

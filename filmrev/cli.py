@@ -224,6 +224,7 @@ def main() -> None:
 # Command modules register themselves on the apps above.
 from filmrev.commands import (  # noqa: E402
     authoring,  # noqa: F401
+    history,  # noqa: F401
     io,  # noqa: F401
     publishing,  # noqa: F401
     rank,  # noqa: F401

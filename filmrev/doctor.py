@@ -107,9 +107,9 @@ def _unnormal(library: Library) -> tuple[list[int], list[int]]:
     stored = library.tables().get("reviews", {})
     tags: list[int] = []
     other: list[int] = []
-    for review in library.reviews():
+    for review in library.summaries():
         doc = stored.get(str(review.id), {})
-        normal = review.to_doc()
+        normal = library.stored_doc(review)
         if doc.get("tags", []) != normal["tags"]:
             tags.append(review.id)
         if {k: v for k, v in doc.items() if k != "tags"} != {
@@ -131,7 +131,7 @@ def _html_bodies(library: Library) -> list[int]:
 
 
 def _dangling_comparisons(library: Library) -> list[dict[str, Any]]:
-    ids = {review.id for review in library.reviews()}
+    ids = {review.id for review in library.summaries()}
     return [
         comparison
         for comparison in library.comparisons()
@@ -195,8 +195,35 @@ def _check_files(paths: LibraryPaths, report: Report) -> None:
         report.add("lock", "ok", "no lock file yet (made by the first write)")
 
 
+def _check_bodies(library: Library, report: Report) -> None:
+    """Every body the library refers to is in the store, whole (its hash checked)."""
+    damaged: list[str] = []
+    old: list[str] = []
+    for review in library.summaries():
+        info = library.body_info(review.id)
+        if info is not None and (problem := library.bodies.check(info["sha256"])):
+            damaged.append(f"review {review.id} ({review.slug}): {problem}")
+        for entry in library.history(review.id):
+            if library.bodies.check(entry["sha256"]):
+                old.append(f"{review.slug}")
+    if damaged:
+        more = f" and {len(damaged) - 1} more" if len(damaged) > 1 else ""
+        report.add(
+            "bodies",
+            "problem",
+            f"{len(damaged)} review body file(s) missing or damaged: {damaged[0]}{more}; "
+            "restore the library folder from a copy, or re-enter the text with `filmrev edit`",
+        )
+    else:
+        report.add("bodies", "ok", "every review body is present and matches its hash")
+    if old:
+        report.add(
+            "history", "note", f"{len(old)} earlier version(s) are missing ({', '.join(old[:3])})"
+        )
+
+
 def _check_library(library: Library, report: Report) -> None:
-    reviews = library.reviews()
+    reviews = library.summaries()
     meta = library.meta
     report.add("schema", "ok", f"schema {meta.get('schema')}, {len(reviews)} reviews")
     report.add("fields", "ok", "every review has valid field types")
@@ -282,6 +309,7 @@ def diagnose(paths: LibraryPaths) -> Report:
         else:
             report.add("file", "ok", "opens as a filmrev library")
             _check_library(library, report)
+            _check_bodies(library, report)
             _check_permissions(paths, report)
     _check_files(paths, report)
     return report
@@ -321,7 +349,10 @@ def repair(paths: LibraryPaths) -> Report:
     from filmrev.store import writing
 
     before = diagnose(paths)
+    collected = _collect_bodies(paths, before)
     if not _fixable(before):
+        if collected:
+            before.add("repair", "fixed", collected)
         return before
     done: list[str] = []
     backup: Path | None = None
@@ -338,9 +369,26 @@ def repair(paths: LibraryPaths) -> Report:
     done.extend(_repair_modes(paths))
     after = diagnose(paths)
     after.backup = backup
+    if collected:
+        done.append(collected)
     for action in done:
         after.add("repair", "fixed", action)
     return after
+
+
+def _collect_bodies(paths: LibraryPaths, report: Report) -> str | None:
+    """``filmrev gc`` as part of ``doctor --fix``: what it freed, if anything."""
+    if any(check.name == "file" for check in report.problems) or not paths.file.exists():
+        return None
+    from filmrev.history import collect
+
+    try:
+        done = collect(paths)
+    except FilmrevError as error:
+        return f"left unreferenced bodies in place: {error.message}"
+    if not done.bodies:
+        return None
+    return f"removed {done.bodies} unreferenced body file(s), freeing {done.freed} bytes"
 
 
 def _repair_library(library: Library) -> list[str]:
@@ -348,16 +396,16 @@ def _repair_library(library: Library) -> list[str]:
     tags, other = _unnormal(library)
     untidy = sorted(set(tags) | set(other))
     for review_id in untidy:
-        review = library.get(review_id)
+        review = library.summary(review_id)
         if review is not None:
             library.save(review, touch=False)
     if untidy:
         library.mark_dirty()
         done.append(f"normalised the stored fields of reviews {_ids_list(untidy)}")
-    reviews = library.reviews()
+    reviews = library.summaries()
     taken = library.slugs()
     for review_id, slug in sorted(_slug_problems(reviews).items()):
-        review = library.get(review_id)
+        review = library.summary(review_id)
         if review is None:
             continue
         new_slug = unique_slug(slug, taken)
@@ -373,12 +421,12 @@ def _repair_library(library: Library) -> list[str]:
             if review is not None:
                 library.save(review.evolve(body=html_to_markdown(review.body)), touch=False)
         done.append(f"converted the Letterboxd HTML of reviews {_ids_list(html)} to Markdown")
-    ranks = {review.id: review.rank for review in library.reviews()}
+    ranks = {review.id: review.rank for review in library.summaries()}
     if ranking.validate_ranks(ranks):
         order = ranking.order_from_ranks(ranks)
         library.set_order(order)
         done.append(f"renumbered ranks 1..{len(order)} keeping their order")
-    highest = max((review.id for review in library.reviews()), default=0)
+    highest = max((review.id for review in library.summaries()), default=0)
     if int(library.meta.get("next_id", 1)) <= highest:
         library._set_meta(next_id=highest + 1)
         done.append(f"next_id raised to {highest + 1}")

@@ -1,145 +1,116 @@
-"""A derived metadata index beside the library, so read commands skip parsing every body.
+"""The derived SQLite index beside the library: summaries for lists, FTS5 for search.
 
-The library file stays the single source of truth. ``library.json.d/index.json``
-holds, for each review, its document without ``body`` (title, year, rating, rank,
-tags, slug, people, dates, status, …) and the byte span of its JSON object in the
-library file, so ``show`` can read and validate one review instead of all of them.
+``library.json.d/index.sqlite`` (stdlib ``sqlite3``) is a cache, never the source
+of truth. It holds:
 
-It is trusted only while it describes the library file exactly: same size,
-``mtime_ns``, inode and device (from ``fstat`` of the open file), and the same
-``generation`` (the counter every committed write bumps), read from the meta
-record at its recorded byte span. Anything else (missing, stale, unreadable,
-corrupt, an older index format) and it is rebuilt from the library file, which
-is then parsed and validated in full as :meth:`filmrev.store.Library.load` does.
+- ``reviews``: one row per review, its document without the body (JSON) plus the
+  default-order sort key, for ``list``, ``rank``, ``tag list``, ``people``, REF
+  completion and ``show``'s REF lookup;
+- ``texts`` and ``fts``: the searchable text (title, tags, people, tagline, body)
+  and an FTS5 index over it, tokenizer ``unicode61 remove_diacritics 2``. What is
+  indexed is the text folded by :func:`filmrev.folding.fold` (case, accents, ß,
+  curly quotes), and so is the query; ``texts`` keeps the original text, so FTS5's
+  ``snippet()`` cuts its excerpts from what the critic wrote (``fts`` is an
+  external-content table over ``texts``; folding keeps the token count);
+- ``state``: which library file it describes: the library's id (meta ``library``)
+  and the SHA-256 of the TinyDB file's bytes.
 
-It is written after every committed library write (``Library.after_commit``,
-still under the lock) and by a reader that had to rebuild it; either way through
-a temp file and ``os.replace``. Writing it never touches the library file, and a
-failure to write it is a warning on stderr, never an error: the library was
-saved already, and the next read rebuilds the index.
+It is trusted only while it describes the file as it is: the same content hash.
+Anything else (missing, stale, truncated, not SQLite, another library's, an older
+index format) and it is rebuilt from the library, under the library lock; a reader
+that cannot take the lock at once (a write is running) builds it in memory for the
+one command. A write updates only the rows of the reviews it touched, in the same
+command after the commit; a failure there is a warning and removes the index.
 
-Spans are found in the bytes filmrev writes (``orjson`` with 2-space indent):
-there a review object is a line ``    "<id>": {`` up to the line ``    }``; JSON
-strings cannot hold a raw newline, so no text inside a review can look like
-either. A file in another layout simply gets no spans (``show`` then parses the
-whole file), and every span read back must parse to the review with that id.
-
-    >>> from filmrev.paths import resolve_library
-    >>> idx = read_or_rebuild(resolve_library("library.json"))  # doctest: +SKIP
-    >>> [review.slug for review in idx.reviews()][:3]             # doctest: +SKIP
+Where the Python's SQLite lacks FTS5, search scans the reviews instead (one note
+on stderr).
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
+import hashlib
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from stat import S_ISREG
-from typing import TYPE_CHECKING, Any, TypeVar
+import re
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from filmrev.folding import fold
 from filmrev.model import Comment, Image, Review, Viewing
 from filmrev.paths import LibraryPaths
 
 if TYPE_CHECKING:
+    from filmrev.search import Hit
     from filmrev.store import Library
 
-INDEX_VERSION = 1
-REVIEWS_TABLE = "reviews"
-META_TABLE = "meta"
-META_KEY = "1"
+INDEX_VERSION = 3
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+#: How long a reader waits for an index another process holds locked before rebuilding it.
+READ_TIMEOUT = 1.0
+#: A rebuild longer than this says so on stderr.
+SLOW_REBUILD = 1.0
+#: FTS5 column weights for bm25: title, tags, people, tagline, body.
+WEIGHTS = (10.0, 6.0, 6.0, 3.0, 1.0)
+COLUMNS = {"title": ("title",), "tags": ("tags",), "people": ("people",),
+           "body": ("tagline", "body")}  # fmt: skip
+SNIPPET_TOKENS = 32
+START, END = "\x02", "\x03"
 
-Span = tuple[int, int]
-T = TypeVar("T")
-
-
-# --- finding review objects in the library's bytes -------------------------------
-
-
-def _table_entries(raw: bytes, table: str) -> dict[str, Span] | None:
-    """Byte spans of the values of a top-level table's entries, keyed as in the file.
-
-    None when the table is not laid out as filmrev writes it (then no spans are used).
-    """
-    head = b'\n  "' + table.encode("ascii") + b'": {'
-    start = raw.find(head)
-    if start < 0:
-        return None
-    position = start + len(head)
-    if raw.startswith(b"}", position):  # an empty table: "reviews": {}
-        return {}
-    end = raw.find(b"\n  }", position)
-    if end < 0:
-        return None
-    # Entries are the lines `    "<key>": {` (4-space indent): deeper lines start with more
-    # spaces, and JSON strings hold no raw newline. An entry ends where the next begins.
-    key_marker = b'\n    "'
-    starts: list[int] = []
-    found = raw.find(key_marker, position, end)
-    while found >= 0:
-        starts.append(found)
-        found = raw.find(key_marker, found + len(key_marker), end)
-    entries: dict[str, Span] = {}
-    for number, marker in enumerate(starts):
-        key_start = marker + len(key_marker)
-        key_end = raw.find(b'": ', key_start, end)
-        if key_end < 0:
-            return None
-        value_start = key_end + 3
-        value_end = starts[number + 1] - 1 if number + 1 < len(starts) else end
-        if raw[value_start : value_start + 1] != b"{" or raw[value_end - 1 : value_end] != b"}":
-            return None
-        if number + 1 < len(starts) and raw[value_end : value_end + 1] != b",":
-            return None
-        entries[raw[key_start:key_end].decode("utf-8", "replace")] = (value_start, value_end)
-    return entries
+_SCHEMA = """
+CREATE TABLE state(key TEXT PRIMARY KEY, value);
+CREATE TABLE reviews(
+    id INTEGER PRIMARY KEY, slug TEXT NOT NULL, doc BLOB NOT NULL, body_sha TEXT,
+    grp INTEGER NOT NULL, grp_key REAL NOT NULL, title_key TEXT NOT NULL);
+CREATE INDEX reviews_slug ON reviews(slug);
+CREATE INDEX reviews_order ON reviews(grp, grp_key, title_key, id);
+CREATE TABLE texts(id INTEGER PRIMARY KEY, title, tags, people, tagline, body);
+"""
+_FTS = (
+    "CREATE VIRTUAL TABLE fts USING fts5(title, tags, people, tagline, body, "
+    "content='texts', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+)
 
 
-def review_spans(raw: bytes) -> dict[int, Span]:
-    """``{review id: (start, end)}`` of each review object in the library file's bytes."""
-    entries = _table_entries(raw, REVIEWS_TABLE)
-    if not entries:
-        return {}
-    spans: dict[int, Span] = {}
-    for key, span in entries.items():
-        if not key.isdigit():
-            return {}
-        spans[int(key)] = span
-    return spans
+class IndexUnusable(Exception):
+    """The index file cannot be used as it is (damaged, foreign, stale)."""
 
 
-def meta_span(raw: bytes) -> Span | None:
-    """Where the meta record (schema, next_id, generation) sits in the file, if found."""
-    entries = _table_entries(raw, META_TABLE)
-    return None if entries is None else entries.get(META_KEY)
+def has_fts5() -> bool:
+    """Whether this Python's SQLite has FTS5."""
+    try:
+        connection = sqlite3.connect(":memory:")
+        try:
+            connection.execute("CREATE VIRTUAL TABLE t USING fts5(a)")
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+    return True
 
 
-# --- the index document ------------------------------------------------------------
-#
-# Layout: one header line of JSON, then one line of JSON per review summary (by id):
-#
-#   {"index": 1, "library": {size, mtime_ns, ino, dev, generation}, "meta_span": [s, e],
-#    "ids": [...], "slugs": [...], "spans": [[s, e], ...] | null, "order": [...],
-#    "offsets": [...], "length": N}
-#   {"id": 1, "slug": ..., "title": ..., ...}
-#   ...
-#
-# The header alone answers "which review is REF" and "what are the first 20 in the
-# default order"; only the summaries a command shows are parsed (``offsets`` are their
-# starts after the header line; ``order`` holds positions in the default order).
+_FTS_AVAILABLE: bool | None = None
 
 
-def _signature(stat: os.stat_result) -> dict[str, int]:
-    return {
-        "size": stat.st_size,
-        "mtime_ns": stat.st_mtime_ns,
-        "ino": stat.st_ino,
-        "dev": stat.st_dev,
-    }
+def fts_available() -> bool:
+    global _FTS_AVAILABLE
+    if _FTS_AVAILABLE is None:
+        _FTS_AVAILABLE = os.environ.get("FILMREV_NO_FTS5") != "1" and has_fts5()
+    return _FTS_AVAILABLE
+
+
+def _warn(message: str) -> None:
+    from filmrev.storage import warn
+
+    warn(message)
+
+
+# --- what goes into a row ------------------------------------------------------------
 
 
 def summary_doc(review: Review) -> dict[str, Any]:
@@ -149,194 +120,39 @@ def summary_doc(review: Review) -> dict[str, Any]:
     return doc
 
 
-def default_order_positions(reviews: Sequence[Review]) -> list[int]:
-    """Positions in ``reviews`` in the default list order (``filmrev.query.default_order``).
+def order_key(review: Review) -> tuple[int, float, str]:
+    """The default list order (``filmrev.query.default_order``) as a sortable key."""
+    from filmrev.refs import fold as fold_title
 
-    Ranked films by rank; then rated films, highest first; then unrated ones; ties by
-    casefolded title, then id. One sort on a precomputed key, so it is cheap at commit.
-    """
-    from filmrev.refs import fold
-
-    def key(position: int) -> tuple[int, float, str, int]:
-        review = reviews[position]
-        if review.rank is not None:
-            return (0, review.rank, fold(review.title), review.id)
-        if review.rating is not None:
-            return (1, -review.rating, fold(review.title), review.id)
-        return (2, 0.0, fold(review.title), review.id)
-
-    return sorted(range(len(reviews)), key=key)
+    if review.rank is not None:
+        return (0, float(review.rank), fold_title(review.title))
+    if review.rating is not None:
+        return (1, -review.rating, fold_title(review.title))
+    return (2, 0.0, fold_title(review.title))
 
 
-def build_index(
-    reviews: Sequence[Review],
-    raw: bytes,
-    stat: os.stat_result,
-    generation: int,
-    reuse: Mapping[int, bytes] | None = None,
-) -> bytes:
-    """The index file for a library whose bytes are ``raw`` and whose ``fstat`` is ``stat``.
-
-    ``reuse`` maps ids to summary lines known to be current (reviews a write did not touch).
-    """
-    known = reuse or {}
-    with gc_paused():
-        spans = review_spans(raw)
-        if set(spans) != {review.id for review in reviews}:
-            spans = {}
-        meta = meta_span(raw)
-        lines = [
-            known.get(review.id) or orjson.dumps(summary_doc(review)) + b"\n" for review in reviews
-        ]
-        offsets: list[int] = []
-        position = 0
-        for line in lines:
-            offsets.append(position)
-            position += len(line)
-        header = {
-            "index": INDEX_VERSION,
-            "library": {**_signature(stat), "generation": generation},
-            "meta_span": list(meta) if meta else None,
-            "ids": [review.id for review in reviews],
-            "slugs": [review.slug for review in reviews],
-            "spans": [list(spans[review.id]) for review in reviews] if spans else None,
-            "order": default_order_positions(reviews),
-            "offsets": offsets,
-            "length": position,
-        }
-        return orjson.dumps(header) + b"\n" + b"".join(lines)
+def _texts(review: Review, body: str) -> tuple[str, str, str, str, str]:
+    title = review.title + ("\n" + review.original_title if review.original_title else "")
+    return (title, "\n".join(review.tags), "\n".join(review.people), review.tagline or "", body)
 
 
-def write_index(paths: LibraryPaths, data: bytes) -> None:
-    """Replace the index file atomically (temp file + ``os.replace``; no fsync: it is derived).
-
-    A crash may at worst leave a missing or unreadable index, which is then rebuilt.
-    """
-    import tempfile
-
-    directory = paths.index.parent
-    if not directory.is_dir():
-        os.makedirs(directory, mode=DIR_MODE, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=".index.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), FILE_MODE)
-            handle.write(data)
-        os.replace(temp_name, paths.index)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
+def _folded(texts: Sequence[str]) -> list[str]:
+    """What FTS5 indexes: title, tags, people, tagline, body folded (one fold per text;
+    tags and names one by one, so a phrase does not run from one into the next)."""
+    title, tags, people, tagline, body = texts
+    return [
+        fold(title),
+        "\n".join(map(fold, tags.split("\n"))),
+        "\n".join(map(fold, people.split("\n"))),
+        fold(tagline),
+        fold(body),
+    ]
 
 
-def _warn(message: str) -> None:
-    from filmrev.storage import warn
+def summary_review(doc: dict[str, Any]) -> Review:
+    """A Review from a summary document, without re-validating (it came from a valid one)."""
+    from filmrev.store import UNLOADED
 
-    warn(message)
-
-
-def write_quietly(paths: LibraryPaths, data: bytes) -> None:
-    """Write the index; a failure is a warning (the library file is fine either way)."""
-    try:
-        write_index(paths, data)
-    except OSError as error:
-        _warn(f"could not write the index {paths.index}: {error.strerror or error}")
-
-
-def _current_lines(paths: LibraryPaths, generation: int) -> dict[int, bytes]:
-    """Summary lines of the index, by id, if it describes the library file as it is now."""
-    try:
-        with open(paths.file, "rb") as handle:
-            stat = os.fstat(handle.fileno())
-            parsed = _parse_header(paths.index.read_bytes())
-            if parsed is None or not _signature_matches(parsed[0], stat):
-                return {}
-            if not _generation_matches(parsed[0], handle.fileno()):
-                return {}
-    except OSError:
-        return {}
-    header, lines = parsed
-    if header["library"].get("generation") != generation:
-        return {}
-    offsets: list[int] = [*header["offsets"], len(lines)]
-    return {
-        review_id: bytes(lines[offsets[n] : offsets[n + 1]])
-        for n, review_id in enumerate(header["ids"])
-    }
-
-
-def updater(library: Library) -> Callable[[Library], None]:
-    """An ``after_commit`` hook for a write transaction that has just loaded ``library``.
-
-    Call it under the lock, right after the load: it remembers the index's summary lines
-    (if the index describes the file just loaded) and which Review objects were loaded,
-    so the commit re-serialises only the reviews the transaction replaced. (Among filmrev
-    processes the file cannot change in between: they all write under the lock.)
-    """
-    before = {review.id: review for review in library.reviews()}
-    lines = _current_lines(library.paths, library.generation) if before else {}
-
-    def hook(committed: Library) -> None:
-        unchanged = {
-            review.id: lines[review.id]
-            for review in committed.reviews()
-            if review.id in lines and before.get(review.id) is review
-        }
-        after_commit(committed, unchanged)
-
-    return hook
-
-
-def after_commit(library: Library, reuse: Mapping[int, bytes] | None = None) -> None:
-    """``Library.after_commit`` hook: index the file just written (the lock is still held).
-
-    Never raises: the commit already happened. Any problem is a warning, and the index
-    is removed if possible (a stale one would be ignored anyway: it no longer matches).
-    """
-    paths = library.paths
-    try:
-        with open(paths.file, "rb") as handle:
-            stat = os.fstat(handle.fileno())
-            raw = handle.read()
-        data = build_index(library.reviews(), raw, stat, library.generation, reuse)
-    # After the commit point nothing may fail the command: any problem is a warning.
-    except Exception as error:  # noqa: BLE001
-        _warn(f"could not index {paths.display}: {error}; it will be rebuilt on the next read")
-        with contextlib.suppress(OSError):
-            os.unlink(paths.index)
-        return
-    write_quietly(paths, data)
-
-
-# --- reading -----------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while building many small objects that form no cycles.
-
-    Parsing a 10k library allocates about a million objects; the collector would
-    walk them all again and again for nothing (measured: ~25 % of ``Library.load``).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-class IndexDamaged(Exception):
-    """A summary line that does not parse to the review it should hold."""
-
-
-def _summary_review(doc: Mapping[str, Any], body: str = "") -> Review:
-    """A Review from a summary document (and ``body``), without re-validating.
-
-    The summary was made from a validated Review, and the index it came from was
-    checked against the library file, so validating again would only cost time.
-    """
     return Review(
         id=doc["id"],
         slug=doc["slug"],
@@ -352,7 +168,7 @@ def _summary_review(doc: Mapping[str, Any], body: str = "") -> Review:
         cast=tuple(doc["cast"]),
         crew={role: tuple(names) for role, names in doc["crew"].items()},
         tagline=doc["tagline"],
-        body=body,
+        body=UNLOADED,
         watched=doc["watched"],
         links=tuple(doc["links"]),
         viewings=tuple(
@@ -371,322 +187,552 @@ def _summary_review(doc: Mapping[str, Any], body: str = "") -> Review:
     )
 
 
-def _parse_header(raw: bytes) -> tuple[dict[str, Any], memoryview] | None:
-    """The header and the summary lines of an index file, if it is whole and of this format."""
-    end = raw.find(b"\n")
-    if end < 0:
-        return None
+# --- building and updating -------------------------------------------------------------
+
+
+def _connect(target: str, timeout: float = 5.0) -> sqlite3.Connection:
+    connection = sqlite3.connect(target, timeout=timeout, isolation_level=None, uri=True)
+    connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+    # A derived cache: no fsync. A killed process leaves a hot journal that SQLite rolls
+    # back; the content hash in ``state`` decides whether the index is trusted at all.
+    connection.execute("PRAGMA synchronous = OFF")
+    return connection
+
+
+def _put_rows(connection: sqlite3.Connection, library: Library, ids: Iterable[int]) -> None:
+    """Insert (or replace) the rows of ``ids``; bodies are read one at a time."""
+    from filmrev.errors import FilmrevError
+
+    fts = fts_available()
+    for review_id in ids:
+        review = library.summary(review_id)
+        if review is None:
+            continue
+        try:
+            body = library.read_body(review_id)
+        except FilmrevError:
+            body = ""  # a damaged body: `show` and `doctor` name it; search skips its text
+        group, group_key, title_key = order_key(review)
+        connection.execute(
+            "INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (review_id, review.slug, orjson.dumps(summary_doc(review)),
+             (library.body_info(review_id) or {}).get("sha256"), group, group_key, title_key),
+        )  # fmt: skip
+        texts = _texts(review, body)
+        connection.execute("INSERT INTO texts VALUES (?, ?, ?, ?, ?, ?)", (review_id, *texts))
+        if fts:
+            connection.execute(
+                "INSERT INTO fts(rowid, title, tags, people, tagline, body) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (review_id, *_folded(texts)),
+            )
+
+
+def _drop_rows(connection: sqlite3.Connection, ids: Iterable[int]) -> None:
+    fts = fts_available()
+    for review_id in ids:
+        row = connection.execute(
+            "SELECT title, tags, people, tagline, body FROM texts WHERE id = ?", (review_id,)
+        ).fetchone()
+        if row is None:
+            continue
+        if fts:
+            connection.execute(
+                "INSERT INTO fts(fts, rowid, title, tags, people, tagline, body) "
+                "VALUES ('delete', ?, ?, ?, ?, ?, ?)",
+                (review_id, *_folded(row)),
+            )
+        connection.execute("DELETE FROM texts WHERE id = ?", (review_id,))
+        connection.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+
+
+def _set_state(connection: sqlite3.Connection, library: Library) -> None:
+    state = {
+        "version": INDEX_VERSION,
+        "library": str(library.meta.get("library", "")),
+        "sha256": library.loaded_sha,
+        "fts": int(fts_available()),
+    }
+    connection.executemany("INSERT OR REPLACE INTO state VALUES (?, ?)", state.items())
+
+
+def _fill(connection: sqlite3.Connection, library: Library) -> None:
+    connection.executescript(_SCHEMA)
+    if fts_available():
+        connection.execute(_FTS)
+    connection.execute("BEGIN")
+    _put_rows(connection, library, sorted(r.id for r in library.summaries()))
+    _set_state(connection, library)
+    connection.execute("COMMIT")
+
+
+def build_in_memory(library: Library) -> sqlite3.Connection:
+    """An index of ``library`` for this process only (the file could not be written)."""
+    connection = _connect(":memory:")
+    _fill(connection, library)
+    return connection
+
+
+def rebuild(paths: LibraryPaths, library: Library) -> None:
+    """Build the index file from ``library`` (call under the library lock): temp file, replace."""
+    import tempfile
+
+    directory = paths.index.parent
+    if not directory.is_dir():
+        os.makedirs(directory, mode=DIR_MODE, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(prefix=".index.", suffix=".tmp", dir=directory)
+    os.close(fd)
     try:
-        header = orjson.loads(raw[:end])
-    except orjson.JSONDecodeError:
-        return None
-    if not isinstance(header, dict) or header.get("index") != INDEX_VERSION:
-        return None
-    body = memoryview(raw)[end + 1 :]
-    try:
-        count = len(header["ids"])
-        lists_fit = all(
-            isinstance(header[name], list) and len(header[name]) == count
-            for name in ("ids", "slugs", "order", "offsets")
-        )
-        spans = header["spans"]
-        spans_fit = spans is None or (isinstance(spans, list) and len(spans) == count)
-        library = header["library"]
-        whole = header["length"] == len(body) and isinstance(library, dict)
-    except (KeyError, TypeError):
-        return None
-    if not (lists_fit and spans_fit and whole):
-        return None
-    return header, body
-
-
-class LibraryIndex:
-    """A verified index (or one just rebuilt) for one library file.
-
-    ``library`` is set when the index was just rebuilt: that full parse is then reused.
-    (A plain class, not a dataclass: creating a dataclass costs start-up time.)
-    """
-
-    def __init__(
-        self,
-        paths: LibraryPaths,
-        header: dict[str, Any],
-        lines: memoryview | bytes = b"",
-        library: Library | None = None,
-    ) -> None:
-        self.paths = paths
-        self.header = header
-        self.lines = lines
-        self.library = library
-        self._position_of_id = {review_id: n for n, review_id in enumerate(header["ids"])}
-
-    def __len__(self) -> int:
-        return len(self.header["ids"])
-
-    def _review_at(self, position: int) -> Review:
-        if self.library is not None:
-            found = self.library.get(self.header["ids"][position])
-            if found is None:  # pragma: no cover - the index was built from this library
-                raise IndexDamaged(position)
-            return found
-        doc = self.summary_doc_at(position)
+        os.chmod(temp_name, FILE_MODE)
+        connection = _connect(temp_name)
         try:
-            return _summary_review(doc)
-        except (KeyError, TypeError, AttributeError) as error:
-            raise IndexDamaged(position) from error
-
-    def summary_doc_at(self, position: int) -> dict[str, Any]:
-        offsets: list[int] = self.header["offsets"]
-        start = offsets[position]
-        end = offsets[position + 1] if position + 1 < len(offsets) else len(self.lines)
-        try:
-            doc = orjson.loads(self.lines[start:end])
-        except orjson.JSONDecodeError as error:
-            raise IndexDamaged(position) from error
-        if not isinstance(doc, dict) or doc.get("id") != self.header["ids"][position]:
-            raise IndexDamaged(position)
-        return doc
-
-    def reviews(self) -> list[Review]:
-        """Every review by id; bodies are empty unless the index was just rebuilt."""
-        with gc_paused():
-            return [self._review_at(position) for position in range(len(self))]
-
-    def in_default_order(self, limit: int | None = None) -> list[Review]:
-        """Reviews in the default list order (ranked by rank, then by rating), first ``limit``."""
-        order: list[int] = self.header["order"]
-        chosen = order if limit is None else order[:limit]
-        with gc_paused():
-            return [self._review_at(position) for position in chosen]
-
-    def position_of(self, ref: str) -> int | None:
-        """Where the review an id or exact slug names sits, or None."""
-        text = ref.strip()
-        if text.isdigit():
-            return self._position_of_id.get(int(text))
-        slugs: list[str] = self.header["slugs"]
-        try:
-            return slugs.index(text)
-        except ValueError:
-            return None
-
-    def full_review(self, review_id: int) -> Review | None:
-        """The complete review read from its span in the library file, or None if that fails.
-
-        The open file is re-checked (``fstat``) first, and what is read must parse and
-        validate as the review with this id; None sends the caller to a full load.
-        """
-        if self.library is not None:
-            return self.library.get(review_id)
-        position = self._position_of_id.get(review_id)
-        spans = self.header.get("spans")
-        if position is None or spans is None:
-            return None
-        start, end = spans[position]
-        try:
-            with open(self.paths.file, "rb") as handle:
-                if not _signature_matches(self.header, os.fstat(handle.fileno())):
-                    return None
-                fragment = os.pread(handle.fileno(), end - start, start)
-            doc = orjson.loads(fragment)
-        except (OSError, orjson.JSONDecodeError):
-            return None
-        from filmrev.errors import ValidationError
-
-        if not isinstance(doc, dict) or doc.get("id") != review_id:
-            return None
-        try:
-            return Review.from_doc(doc)
-        except ValidationError:
-            return None
-
-
-def _signature_matches(header: Mapping[str, Any], stat: os.stat_result) -> bool:
-    library = header.get("library")
-    if not isinstance(library, dict):
-        return False
-    return all(library.get(key) == value for key, value in _signature(stat).items())
-
-
-def _generation_matches(header: Mapping[str, Any], fd: int) -> bool:
-    """Whether the meta record, at its recorded span, holds the indexed generation."""
-    span = header.get("meta_span")
-    expected = header["library"].get("generation")
-    if span is None:
-        # Not in filmrev's layout (hand-made or a bare TinyDB file): size, mtime and inode
-        # decide alone. Every filmrev write produces the layout, so this is the rare case.
-        return True
-    try:
-        start, end = span
-        record = orjson.loads(os.pread(fd, end - start, start))
-    except (OSError, ValueError, TypeError):
-        return False
-    return isinstance(record, dict) and record.get("generation", 0) == expected
-
-
-def _rebuild(paths: LibraryPaths, fd: int, stat: os.stat_result) -> LibraryIndex:
-    """Parse and validate the whole library from ``fd``, index it, and save the index."""
-    from filmrev.storage import parse_library_bytes
-    from filmrev.store import Library, migrate
-
-    with os.fdopen(os.dup(fd), "rb") as handle:
-        raw = handle.read()
-    with gc_paused():
-        tables, migrated = migrate(parse_library_bytes(raw, paths.display), paths.display)
-        library = Library(paths, tables, exists=True)
-        if migrated:
-            library.mark_dirty()
-    data = build_index(library.reviews(), raw, stat, library.generation)
-    write_quietly(paths, data)
-    parsed = _parse_header(data)
-    if parsed is None:  # pragma: no cover - we just built it
-        raise IndexDamaged("fresh index does not parse")
-    return LibraryIndex(paths, parsed[0], parsed[1], library=library)
-
-
-def _open_index(paths: LibraryPaths, *, force_rebuild: bool = False) -> LibraryIndex:
-    from filmrev.storage import read_file_bytes
-
-    try:
-        fd = os.open(paths.file, os.O_RDONLY)
-    except FileNotFoundError:
-        empty: dict[str, Any] = {"ids": [], "slugs": [], "order": [], "offsets": [], "spans": None}
-        return LibraryIndex(paths, empty)
-    except OSError:
-        read_file_bytes(paths.file, paths.display)  # raises the library's own error
+            _fill(connection, library)
+        finally:
+            connection.close()
+        # A journal left by a killed update belongs to the old file, not to this one.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(str(paths.index) + "-journal")
+        os.replace(temp_name, paths.index)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
         raise
-    try:
-        stat = os.fstat(fd)
-        if not S_ISREG(stat.st_mode):
-            read_file_bytes(paths.file, paths.display)  # a directory: the library's own error
-        if not force_rebuild:
-            try:
-                raw = paths.index.read_bytes()
-            except OSError:
-                raw = b""
-            parsed = _parse_header(raw)
-            if (
-                parsed is not None
-                and _signature_matches(parsed[0], stat)
-                and _generation_matches(parsed[0], fd)
-            ):
-                return LibraryIndex(paths, parsed[0], parsed[1])
-        return _rebuild(paths, fd, stat)
-    finally:
-        os.close(fd)
 
 
-def read_or_rebuild(paths: LibraryPaths) -> LibraryIndex:
-    """The index of the library, verified against the file, rebuilt when it is not current.
+def discard(paths: LibraryPaths) -> None:
+    for suffix in ("", "-journal"):
+        with contextlib.suppress(OSError):
+            os.unlink(str(paths.index) + suffix)
 
-    A missing library file is an empty library (as :meth:`Library.load`); a corrupt one
-    raises the same error as :meth:`Library.load`.
+
+def updater(library: Library) -> Callable[[Library], None]:
+    """An ``after_commit`` hook for a write transaction that has just loaded ``library``.
+
+    Called under the lock right after the load: it remembers the hash of the file as
+    loaded, so the commit can update only the touched rows when the index described
+    exactly that file (else it rebuilds the index in full).
     """
-    return _open_index(paths)
+    before = library.loaded_sha
+
+    def hook(committed: Library) -> None:
+        after_commit(committed, before)
+
+    return hook
 
 
-def _with_index(paths: LibraryPaths, use: Callable[[LibraryIndex], T]) -> T:
-    """Run ``use`` on the index; if a summary line turns out damaged, rebuild and run again."""
+def after_commit(library: Library, before: str | None = None) -> None:
+    """``Library.after_commit`` hook: bring the index up to the file just written.
+
+    Never raises: the commit already happened. A problem is a warning, and the index
+    is removed (the next read rebuilds it).
+    """
+    paths = library.paths
     try:
-        return use(_open_index(paths))
-    except IndexDamaged:
-        return use(_open_index(paths, force_rebuild=True))
+        if before is not None and paths.index.is_file() and _update(library, before):
+            return
+        started = time.monotonic()
+        rebuild(paths, library)
+        _note_slow(started, library)
+    # After the commit point nothing may fail the command: any problem is a warning.
+    except Exception as error:  # noqa: BLE001
+        _warn(f"could not index {paths.display}: {error}; it will be rebuilt on the next read")
+        discard(paths)
+
+
+def _update(library: Library, before: str) -> bool:
+    """Update the touched rows in place; False when the index did not describe ``before``."""
+    connection = _connect(str(library.paths.index))
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            state = dict(connection.execute("SELECT key, value FROM state").fetchall())
+        except sqlite3.DatabaseError:
+            connection.execute("ROLLBACK")
+            return False
+        if (
+            state.get("version") != INDEX_VERSION
+            or state.get("sha256") != before
+            or state.get("fts") != int(fts_available())
+            or state.get("library") not in ("", str(library.meta.get("library", "")))
+        ):
+            connection.execute("ROLLBACK")
+            return False
+        touched = sorted(library.touched)
+        _drop_rows(connection, touched)
+        _put_rows(connection, library, touched)
+        _set_state(connection, library)
+        connection.execute("COMMIT")
+        return True
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        connection.close()
+
+
+def _note_slow(started: float, library: Library) -> None:
+    took = time.monotonic() - started
+    if took > SLOW_REBUILD:
+        print(
+            f"filmrev: rebuilt the search index of {library.paths.display} "
+            f"({len(library.summaries())} reviews) in {took:.1f} s",
+            file=sys.stderr,
+        )
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def _state_of(connection: sqlite3.Connection) -> dict[str, Any]:
+    return dict(connection.execute("SELECT key, value FROM state").fetchall())
+
+
+def _is_current(connection: sqlite3.Connection, paths: LibraryPaths) -> bool:
+    """Whether the index describes the library file as it is now (same content hash)."""
+    state = _state_of(connection)
+    if state.get("version") != INDEX_VERSION or state.get("fts") != int(fts_available()):
+        return False
+    try:
+        raw = paths.file.read_bytes()
+    except OSError:
+        return False
+    # The file is small (bodies live in the store): hashing it is a few ms at 50,000 reviews,
+    # and unlike size + mtime + inode it cannot be fooled by an in-place rewrite.
+    return hashlib.sha256(raw).hexdigest() == state.get("sha256")
+
+
+@contextlib.contextmanager
+def opened(paths: LibraryPaths) -> Iterator[sqlite3.Connection | None]:
+    """A read connection to a current index of the library; None for a missing library.
+
+    Inside the block the index cannot change (one read transaction).
+    """
+    if not paths.file.exists():
+        from filmrev.storage import read_file_bytes
+
+        read_file_bytes(paths.file, paths.display)  # a dangling link etc.: the library's error
+        yield None
+        return
+    connection = _open_current(paths)
+    try:
+        yield connection
+    finally:
+        with contextlib.suppress(sqlite3.Error):
+            connection.execute("COMMIT")
+        connection.close()
+
+
+def is_current(paths: LibraryPaths) -> bool:
+    """Whether the index file describes the library as it is now (nothing is rebuilt)."""
+    connection = _try_open(paths)
+    if connection is None:
+        return False
+    connection.close()
+    return True
+
+
+def _try_open(paths: LibraryPaths) -> sqlite3.Connection | None:
+    if not paths.index.is_file():
+        return None
+    try:
+        connection = _connect(paths.index.as_uri() + "?mode=ro", timeout=READ_TIMEOUT)
+    except sqlite3.Error:
+        return None
+    try:
+        connection.execute("BEGIN")
+        if _is_current(connection, paths):
+            return connection
+    except sqlite3.Error:
+        pass
+    connection.close()
+    return None
+
+
+def _open_current(paths: LibraryPaths) -> sqlite3.Connection:
+    connection = _try_open(paths)
+    if connection is not None:
+        return connection
+    from filmrev.errors import LockTimeoutError, StorageError
+    from filmrev.storage import exclusive_lock
+    from filmrev.store import Library
+
+    started = time.monotonic()
+    try:
+        with exclusive_lock(paths.lock, paths.display, timeout=0):
+            connection = _try_open(paths)  # another process may have rebuilt it meanwhile
+            if connection is not None:
+                return connection
+            library = Library.load(paths)
+            try:
+                rebuild(paths, library)
+            except (OSError, sqlite3.Error) as error:
+                _warn(f"could not write the index {paths.index}: {error}")
+            else:
+                _note_slow(started, library)
+                connection = _try_open(paths)
+                if connection is not None:
+                    return connection
+    except (LockTimeoutError, StorageError):
+        pass
+    # A write is running (or the directory is read-only): index in memory, for this command.
+    memory = build_in_memory(Library.load(paths))
+    memory.execute("BEGIN")
+    return memory
+
+
+def _summaries(
+    connection: sqlite3.Connection, where: str = "", args: Sequence[Any] = ()
+) -> list[Review]:
+    rows = connection.execute(f"SELECT doc FROM reviews {where}", args).fetchall()
+    return [summary_review(orjson.loads(row[0])) for row in rows]
 
 
 def load_summaries(paths: LibraryPaths) -> list[Review]:
     """Every review by id, bodies empty: what ``list``, ``rank`` and ``tag list`` need."""
-    return _with_index(paths, LibraryIndex.reviews)
+    with opened(paths) as connection:
+        return [] if connection is None else _summaries(connection, "ORDER BY id")
+
+
+def ranked_summaries(paths: LibraryPaths) -> list[Review]:
+    """Ranked films, best first, bodies empty (``rank``): only their rows are read."""
+    with opened(paths) as connection:
+        if connection is None:
+            return []
+        return _summaries(connection, "WHERE grp = 0 ORDER BY grp_key, id")
+
+
+def summaries_of(paths: LibraryPaths, ids: Iterable[int]) -> list[Review]:
+    """The summaries of ``ids`` (those that exist), by id."""
+    wanted = sorted(set(ids))
+    found: list[Review] = []
+    with opened(paths) as connection:
+        if connection is None:
+            return []
+        for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            found.extend(_summaries(connection, f"WHERE id IN ({marks}) ORDER BY id", chunk))
+    return found
 
 
 def first_in_default_order(paths: LibraryPaths, limit: int | None) -> list[Review]:
     """``list`` with no filter and no sort: the first ``limit`` reviews, bodies empty."""
-    return _with_index(paths, lambda index: index.in_default_order(limit))
+    with opened(paths) as connection:
+        if connection is None:
+            return []
+        return _summaries(
+            connection,
+            "ORDER BY grp, grp_key, title_key, id LIMIT ?",
+            (-1 if limit is None else limit,),
+        )
 
 
 def find_review(paths: LibraryPaths, ref: str) -> Review:
     """The full review a REF names, resolved as for a read-only command (``show``).
 
-    An id or exact slug is looked up in the index header; anything else is resolved
-    over the summaries. Only that review's object is read from the library file; if
-    its span cannot be used, the library is loaded in full.
+    An id or exact slug is one row of the index; anything else is resolved over the
+    summaries. The body comes from the store (hash checked): a damaged one is an error
+    naming the review. The TinyDB file is not parsed at all.
     """
+    import dataclasses
+
+    from filmrev.bodies import BodyError, BodyStore
     from filmrev.refs import resolve
 
-    def resolve_id(index: LibraryIndex) -> int:
-        position = index.position_of(ref)
-        if position is not None:
-            return int(index.header["ids"][position])
-        return resolve(ref, index.reviews()).review.id
-
-    index = _open_index(paths)
+    with opened(paths) as connection:
+        if connection is None:
+            return resolve(ref, []).review
+        text = ref.strip()
+        row = None
+        if text.isdigit():
+            row = connection.execute(
+                "SELECT id, body_sha FROM reviews WHERE id = ?", (int(text),)
+            ).fetchone()
+        if row is None:
+            row = connection.execute(
+                "SELECT id, body_sha FROM reviews WHERE slug = ?", (text,)
+            ).fetchone()
+        if row is None:
+            review_id = resolve(ref, _summaries(connection, "ORDER BY id")).review.id
+            row = connection.execute(
+                "SELECT id, body_sha FROM reviews WHERE id = ?", (review_id,)
+            ).fetchone()
+        review = _summaries(connection, "WHERE id = ?", (row[0],))[0]
     try:
-        review_id = resolve_id(index)
-    except IndexDamaged:
-        index = _open_index(paths, force_rebuild=True)
-        review_id = resolve_id(index)
-    review = index.full_review(review_id)
-    if review is not None:
-        return review
-    from filmrev.store import Library
-
-    found = Library.load(paths).get(review_id)
-    if found is None:
-        return resolve(ref, Library.load(paths).reviews()).review
-    return found
+        body = BodyStore(paths.data_dir).get(row[1]) if row[1] else ""
+    except BodyError:
+        # A schema-1 library not yet migrated holds its bodies inline; else this raises
+        # the error naming the review.
+        full = load_library(paths).get(review.id)
+        if full is None:  # pragma: no cover - the index matched the file
+            raise
+        return full
+    return dataclasses.replace(review, body=body)
 
 
-def _library_from_index(paths: LibraryPaths, index: LibraryIndex) -> Library | None:
-    """The library parsed once, its reviews taken from the verified index plus raw bodies.
-
-    None when anything does not line up (the caller then loads and validates in full).
-    """
-    from filmrev.model import SCHEMA_VERSION
-    from filmrev.store import META_ID, Library
-
-    try:
-        with open(paths.file, "rb") as handle:
-            if not _signature_matches(index.header, os.fstat(handle.fileno())):
-                return None
-            raw = handle.read()
-        with gc_paused():
-            tables = orjson.loads(raw)
-            if not isinstance(tables, dict) or not all(
-                isinstance(table, dict) for table in tables.values()
-            ):
-                return None
-            meta = tables.get(META_TABLE, {}).get(str(META_ID))
-            docs = tables.get(REVIEWS_TABLE, {})
-            ids: list[int] = index.header["ids"]
-            if not isinstance(meta, dict) or meta.get("schema") != SCHEMA_VERSION:
-                return None  # an old schema: Library.load migrates it
-            if len(docs) != len(ids):
-                return None
-            reviews: dict[int, Review] = {}
-            for position, review_id in enumerate(ids):
-                doc = docs[str(review_id)]
-                body = doc.get("body") or ""
-                if not isinstance(body, str):
-                    return None
-                reviews[review_id] = _summary_review(index.summary_doc_at(position), body)
-            return Library(paths, tables, exists=True, reviews=reviews)
-    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, AttributeError, IndexDamaged):
+def validated_sha(paths: LibraryPaths) -> str | None:
+    """The SHA-256 of the library content the index was built from (validated), if any."""
+    if not paths.index.is_file():
         return None
+    try:
+        connection = _connect(paths.index.as_uri() + "?mode=ro", timeout=READ_TIMEOUT)
+        try:
+            state = _state_of(connection)
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    if state.get("version") != INDEX_VERSION or state.get("fts") != int(fts_available()):
+        return None
+    sha = state.get("sha256")
+    return sha if isinstance(sha, str) else None
 
 
 def load_library(paths: LibraryPaths) -> Library:
-    """The library for a read-only command: as :meth:`Library.load`, but validated via the index.
+    """The library for a read-only command: the TinyDB file, bodies read when asked for.
 
-    With a current index the file is parsed once (orjson) and each review is built from its
-    validated summary plus its body, instead of validating every review again (about 3x
-    faster at 10,000 reviews). Write transactions never use this: they validate everything.
+    A file whose content the index has validated is not validated again.
     """
     from filmrev.store import Library
 
-    index = _open_index(paths)
-    if index.library is not None:
-        return index.library  # just rebuilt: that was a full, validated load
-    if paths.file.exists():
-        library = _library_from_index(paths, index)
-        if library is not None:
-            return library
-    return Library.load(paths)
+    return Library.load(paths, validated=validated_sha(paths))
+
+
+# --- search ----------------------------------------------------------------------------
+
+_TERM = re.compile(r'"([^"]*)"|(\S+)')
+_TOKEN = re.compile(r"\w+")
+
+
+def query_terms(query: str) -> list[list[str]]:
+    """The query's terms, each a list of tokens: a word, or a phrase in quotes.
+
+    >>> query_terms('Stéphanie "rust and bone" l’amour')
+    [['stephanie'], ['rust', 'and', 'bone'], ['l', 'amour']]
+    """
+    terms: list[list[str]] = []
+    for match in _TERM.finditer(fold(query)):
+        tokens = _TOKEN.findall(match.group(1) if match.group(1) is not None else match.group(2))
+        if tokens and tokens not in terms:
+            terms.append(tokens)
+    return terms
+
+
+def fts_query(terms: Sequence[Sequence[str]], fields: Sequence[str]) -> str:
+    """An FTS5 MATCH expression: every term, in one of the fields; the last token a prefix."""
+    columns = " ".join(column for name in fields for column in COLUMNS[name])
+    parts = ["{" + columns + '} : ("' + " ".join(tokens) + '" *)' for tokens in terms]
+    return " AND ".join(parts)
+
+
+def _fields_of(
+    row: Sequence[Any], terms: Sequence[Sequence[str]], chosen: Sequence[str]
+) -> tuple[str, ...]:
+    """Which fields hold a term (for ``search --format json``)."""
+    from filmrev.search import FIELDS
+
+    found: list[str] = []
+    texts = dict(zip(("title", "tags", "people", "tagline", "body"), _folded(row), strict=True))
+    for name in FIELDS:
+        if name not in chosen:
+            continue
+        columns = COLUMNS[name]
+        for tokens in terms:
+            pattern = re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, tokens)))
+            if any(pattern.search(texts[column]) for column in columns):
+                found.append(name)
+                break
+    return tuple(found)
+
+
+def _snippet(marked: str, fallback: str) -> Any:
+    from filmrev.search import Snippet
+
+    text = marked if marked.strip(START + END + "…").strip() else fallback
+    pieces: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    start: int | None = None
+    previous_space = False
+    for char in text:
+        if char == START:
+            start = length
+            continue
+        if char == END:
+            if start is not None and length > start:
+                spans.append((start, length))
+            start = None
+            continue
+        if char.isspace():
+            if previous_space or not pieces:
+                continue
+            char = " "
+            previous_space = True
+        else:
+            previous_space = False
+        pieces.append(char)
+        length += 1
+    return Snippet("".join(pieces).rstrip(), tuple(spans))
+
+
+def search(
+    paths: LibraryPaths, query: str, fields: Sequence[str], limit: int | None = None
+) -> tuple[list[Hit], int]:
+    """Hits for ``query`` best first (bm25, ties by title then id) and how many matched."""
+    from filmrev.search import Hit, Snippet
+
+    terms = query_terms(query)
+    if not fts_available():
+        return _scan(paths, query, fields, limit)
+    if not terms:
+        return [], 0
+    expression = fts_query(terms, fields)
+    with opened(paths) as connection:
+        if connection is None:
+            return [], 0
+        total = connection.execute(
+            "SELECT count(*) FROM fts WHERE fts MATCH ?", (expression,)
+        ).fetchone()[0]
+        rows = connection.execute(
+            "SELECT r.doc, -bm25(fts, ?, ?, ?, ?, ?) AS score, "
+            f"snippet(fts, 4, '{START}', '{END}', '…', {SNIPPET_TOKENS}), "
+            "t.title, t.tags, t.people, t.tagline, t.body "
+            "FROM fts JOIN reviews r ON r.id = fts.rowid JOIN texts t ON t.id = fts.rowid "
+            "WHERE fts MATCH ? ORDER BY score DESC, r.title_key, r.id LIMIT ?",
+            (*WEIGHTS, expression, -1 if limit is None else limit),
+        ).fetchall()
+    hits: list[Hit] = []
+    for doc, score, marked, *texts in rows:
+        review = summary_review(orjson.loads(doc))
+        body, tagline = texts[4], texts[3]
+        fallback = (body if body.strip() else tagline)[:200]
+        snippet = _snippet(marked or "", fallback) if body.strip() else Snippet(tagline)
+        hits.append(Hit(review, round(score, 3), _fields_of(texts, terms, fields), snippet))
+    return hits, total
+
+
+def _scan(
+    paths: LibraryPaths, query: str, fields: Sequence[str], limit: int | None
+) -> tuple[list[Hit], int]:
+    """Search without FTS5: every review is read and matched (one note on stderr)."""
+    from filmrev.search import search as scan_search
+    from filmrev.store import Library
+
+    print("filmrev: note: this Python's SQLite has no FTS5; searching by a scan", file=sys.stderr)
+    every = scan_search(Library.load(paths).iter_reviews(), query, fields)
+    return (every if limit is None else every[:limit]), len(every)
+
+
+def matching_ids(paths: LibraryPaths, query: str, fields: Sequence[str]) -> set[int] | None:
+    """Ids of the reviews ``query`` matches (``list --search``); None: no FTS5, scan instead."""
+    if not fts_available():
+        return None
+    terms = query_terms(query)
+    with opened(paths) as connection:
+        if connection is None:
+            return set()
+        if not terms:
+            return {row[0] for row in connection.execute("SELECT id FROM reviews")}
+        rows = connection.execute(
+            "SELECT rowid FROM fts WHERE fts MATCH ?", (fts_query(terms, fields),)
+        )
+        return {row[0] for row in rows}

@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 
 from filmrev.errors import ValidationError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MIN_YEAR = 1870
 TITLE_MAX = 300
 SLUG_MAX = 80

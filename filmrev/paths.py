@@ -57,7 +57,7 @@ class LibraryPaths:
 
     @property
     def index(self) -> Path:
-        return self.data_dir / "index.json"
+        return self.data_dir / "index.sqlite"
 
 
 def resolve_library(db_option: str | os.PathLike[str] | None = None) -> LibraryPaths:

@@ -1,6 +1,6 @@
-"""The library: reviews, ranks and comparisons in one TinyDB file.
+"""The library: reviews, ranks and comparisons in one TinyDB file; bodies in the body store.
 
-Usable from Python without the CLI::
+Usable from Python without the CLI (``filmrev.api`` is the friendlier face)::
 
     from filmrev.paths import resolve_library
     from filmrev.store import Library, writing
@@ -10,11 +10,16 @@ Usable from Python without the CLI::
         review = library.add({"title": "Rust and Bone", "year": 2012})
     print(Library.load(paths).get(review.id))  # a read needs no lock
 
-File layout (schema 1)::
+File layout (schema 2)::
 
-    {"meta": {"1": {"schema": 1, "next_id": 12, "generation": 40}},
-     "reviews": {"1": {<review object>}, ...},
+    {"meta": {"1": {"schema": 2, "next_id": 12, "generation": 40, "library": "<uuid hex>"}},
+     "reviews": {"1": {<review object, but "body": {"sha256", "bytes", "words"}>,
+                       "history": [{"sha256", "bytes", "words", "saved"}, ...]}, ...},
      "comparisons": {"1": {"winner": 3, "loser": 7, "tie": false, "at": "..."}, ...}}
+
+Bodies live in ``library.json.d/bodies/`` (:mod:`filmrev.bodies`) and are written,
+durably, before the commit (the ``os.replace`` of this file) that refers to them.
+Schema 1 (bodies inline) is migrated on the first write, after a backup.
 
 Ids are never reused: ``next_id`` only grows (TinyDB alone would reuse the
 highest id after a delete).
@@ -23,13 +28,18 @@ highest id after a delete).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
+import orjson
 from tinydb import TinyDB
 from tinydb.table import Document
 
 from filmrev import ranking
+from filmrev.bodies import BodyError, BodyStore, body_ref
 from filmrev.errors import CorruptLibraryError, InvariantError, ValidationError
 from filmrev.model import SCHEMA_VERSION, Review, make_slug, now_utc, parse_title, parse_year
 from filmrev.paths import LibraryPaths
@@ -56,8 +66,30 @@ def _migrate_0_to_1(tables: dict[str, Any]) -> dict[str, Any]:
     return tables
 
 
+def _migrate_1_to_2(tables: dict[str, Any]) -> dict[str, Any]:
+    """Bodies move out of the file into the body store: each becomes a reference.
+
+    The text rides along under ``"text"`` until :class:`Library` takes it as a pending
+    body (written to the store before the first commit of the new file).
+    """
+    for doc in tables.get(REVIEWS, {}).values():
+        if isinstance(doc, dict) and "body" in doc and not isinstance(doc["body"], dict):
+            text = doc["body"]
+            if text is None:
+                text = ""
+            if isinstance(text, str):
+                doc["body"] = {**body_meta(text), "text": text}
+    record = tables.get(META, {}).get(str(META_ID))
+    if isinstance(record, dict):
+        record["schema"] = 2
+    return tables
+
+
 #: Named migrations, keyed by the schema version they upgrade from.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _migrate_0_to_1}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    0: _migrate_0_to_1,
+    1: _migrate_1_to_2,
+}
 
 
 def _schema_of(tables: dict[str, Any], display: str) -> int:
@@ -92,14 +124,61 @@ def migrate(tables: dict[str, Any], display: str) -> tuple[dict[str, Any], bool]
     return tables, migrated
 
 
+class _Unloaded(str):
+    """The body of a review summary: not read from the body store (yet)."""
+
+    __slots__ = ()
+
+
+#: The ``body`` of every summary (``Library.summaries``). Saving a review whose body is this
+#: very object keeps its stored body: :meth:`Review.evolve` passes it through unchanged.
+UNLOADED = _Unloaded("")
+
+
+def body_meta(text: str) -> dict[str, Any]:
+    """What the TinyDB file holds for a body: its hash, size and word count."""
+    return {
+        "sha256": body_ref(text),
+        "bytes": len(text.encode("utf-8", "surrogatepass")),
+        "words": len(text.split()),
+    }
+
+
+def _valid_body_meta(value: object) -> bool:
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("sha256"), str)
+        and len(value["sha256"]) == 64
+        and isinstance(value.get("bytes"), int)
+        and isinstance(value.get("words"), int)
+    )
+
+
 def parse_reviews(table: Mapping[str, Any], display: str) -> dict[int, Review]:
-    """Validate every stored review; a bad one makes the whole library unreadable."""
+    """Validate every stored review; a bad one makes the whole library unreadable.
+
+    Schema-2 documents hold the body by reference: the reviews come back as summaries
+    (``body`` is :data:`UNLOADED`).
+    """
     reviews: dict[int, Review] = {}
     for key, doc in table.items():
         if not isinstance(doc, dict):
             raise CorruptLibraryError(f"library {display}: review {key} is not a JSON object")
+        fields = doc
+        if "body" in doc and not isinstance(doc["body"], str):
+            meta = doc["body"]
+            if not _valid_body_meta(meta):
+                raise CorruptLibraryError(
+                    f"library {display}: review {key}: body must be a reference "
+                    "{sha256, bytes, words}"
+                )
+            history = doc.get("history", [])
+            if not isinstance(history, list) or not all(_valid_body_meta(h) for h in history):
+                raise CorruptLibraryError(f"library {display}: review {key}: bad history")
+            fields = {name: value for name, value in doc.items() if name != "history"}
+            fields["body"] = UNLOADED
         try:
-            review = Review.from_doc(doc, limits=False)
+            review = Review.from_doc(fields, limits=False)
         except ValidationError as error:
             raise CorruptLibraryError(f"library {display}: review {key}: {error.message}") from None
         if str(review.id) != key:
@@ -112,23 +191,76 @@ def parse_reviews(table: Mapping[str, Any], display: str) -> dict[int, Review]:
 
 def invariant_problems(reviews: Iterable[Review]) -> list[str]:
     """What breaks the library's invariants: duplicate slugs, ranks that are not 1..K."""
+    return _problems((review.id, review.slug, review.rank) for review in reviews)
+
+
+def _problems(entries: Iterable[tuple[int, str, int | None]]) -> list[str]:
     problems: list[str] = []
     owners: dict[str, int] = {}
-    for review in reviews:
-        if review.slug in owners:
-            problems.append(
-                f"slug {review.slug!r} is used by reviews {owners[review.slug]} and {review.id}"
-            )
-        owners.setdefault(review.slug, review.id)
-    problems.extend(ranking.validate_ranks({review.id: review.rank for review in reviews}))
+    ranks: dict[int, int | None] = {}
+    for review_id, slug, rank in entries:
+        if slug in owners:
+            problems.append(f"slug {slug!r} is used by reviews {owners[slug]} and {review_id}")
+        owners.setdefault(slug, review_id)
+        ranks[review_id] = rank
+    problems.extend(ranking.validate_ranks(ranks))
     return problems
 
 
+class _Reviews(MutableMapping[int, Review]):
+    """Review summaries by id, built from the stored documents on first use.
+
+    Used for a file whose content the index has already validated (same SHA-256): a
+    single-review command then builds one Review, not 10,000. Slugs and ranks are read
+    from the documents without building anything.
+    """
+
+    def __init__(self, docs: dict[int, dict[str, Any]], built: dict[int, Review]) -> None:
+        self._docs = docs  # not built yet (disjoint from _built)
+        self._built = built
+
+    def __getitem__(self, review_id: int) -> Review:
+        review = self._built.get(review_id)
+        if review is None:
+            from filmrev.index import summary_review
+
+            review = summary_review(self._docs.pop(review_id))
+            self._built[review_id] = review
+        return review
+
+    def __setitem__(self, review_id: int, review: Review) -> None:
+        self._docs.pop(review_id, None)
+        self._built[review_id] = review
+
+    def __delitem__(self, review_id: int) -> None:
+        if self._built.pop(review_id, None) is None:
+            del self._docs[review_id]
+
+    def __contains__(self, review_id: object) -> bool:
+        return review_id in self._built or review_id in self._docs
+
+    def __iter__(self) -> Iterator[int]:
+        yield from list(self._built)
+        yield from list(self._docs)
+
+    def __len__(self) -> int:
+        return len(self._built) + len(self._docs)
+
+    def slug_rank(self) -> Iterator[tuple[int, str, int | None]]:
+        """``(id, slug, rank)`` of every review, building nothing."""
+        for review_id, review in self._built.items():
+            yield review_id, review.slug, review.rank
+        for review_id, doc in self._docs.items():
+            yield review_id, doc["slug"], doc["rank"]
+
+
 class Library:
-    """An in-memory snapshot of one library file, read once.
+    """One library: the TinyDB file (read once) and the body store beside it.
 
     Obtained read-only with :meth:`load`, or inside :func:`writing`, which holds
-    the lock and commits the changes with one atomic write.
+    the lock and commits the changes with one atomic write. Reviews are kept as
+    summaries (no body); :meth:`get` and :meth:`reviews` read bodies from the
+    store as they are asked for.
     """
 
     def __init__(
@@ -138,18 +270,34 @@ class Library:
         exists: bool,
         *,
         reviews: Mapping[int, Review] | None = None,
+        bodies: BodyStore | None = None,
+        trusted: bool = False,
     ) -> None:
         self.paths = paths
         self.exists = exists
+        self.bodies = bodies if bodies is not None else BodyStore(paths.data_dir)
         self._db = TinyDB(tables, storage=TransactionStorage)
         self._storage: TransactionStorage = self._db.storage  # type: ignore[assignment]
-        # ``reviews``: already validated (filmrev.index.load_library, read-only); else parse.
-        self._reviews = (
-            dict(reviews)
-            if reviews is not None
-            else parse_reviews(tables.get(REVIEWS, {}), paths.display)
-        )
-        self.problems = invariant_problems(self._reviews.values())
+        #: Bodies to write to the store before the next commit, by ref.
+        self._pending: dict[str, str] = {}
+        #: Bodies already read (or just saved), by review id.
+        self._texts: dict[int, str] = {}
+        raw_reviews = tables.get(REVIEWS, {})
+        if trusted:
+            docs = {int(key): doc for key, doc in raw_reviews.items()}
+            self._reviews = _Reviews(docs, {})
+        else:
+            parsed = (
+                dict(reviews) if reviews is not None else parse_reviews(raw_reviews, paths.display)
+            )
+            self._reviews = _Reviews({}, parsed)
+        for key, doc in raw_reviews.items():
+            meta = doc.get("body") if isinstance(doc, dict) else None
+            if isinstance(meta, dict) and "text" in meta:  # a migrated schema-1 body
+                text = meta.pop("text")
+                self._pending[meta["sha256"]] = text
+                self._texts[int(key)] = text
+        self.problems = _problems(self._reviews.slug_rank())
         highest = max(self._reviews, default=0)
         if int(self.meta.get("next_id", 1)) <= highest:
             # A new review would take an existing id and overwrite that review.
@@ -157,23 +305,38 @@ class Library:
                 f"meta next_id {self.meta.get('next_id')} is not above the highest id {highest}"
             )
         self.after_commit: list[Callable[[Library], None]] = []
+        #: Ids of reviews stored or deleted since the load (the index updates only these).
+        self.touched: set[int] = set()
+        #: The TinyDB file's bytes as loaded (None: no file), for the index's check.
+        self.loaded_bytes: bytes | None = None
+        self._loaded_sha: str | None = None
 
     @classmethod
-    def load(cls, paths: LibraryPaths, *, exact: bool = False) -> Library:
+    def load(
+        cls, paths: LibraryPaths, *, exact: bool = False, validated: str | None = None
+    ) -> Library:
         """Read and validate the library (missing file: an empty library).
 
         ``exact`` checks every JSON object for duplicate keys (done before any write).
+        ``validated`` is the SHA-256 of a file content known to be valid (the index
+        records it): a file with that hash is not validated again, review by review.
         """
         raw = read_file_bytes(paths.file, paths.display)
         if raw is None:
             return cls(paths, {}, exists=False)
-        from filmrev.index import gc_paused  # a million small objects, no cycles: ~25 % faster
-
-        with gc_paused():
-            tables, migrated = migrate(
-                parse_library_bytes(raw, paths.display, exact=exact), paths.display
-            )
-            library = cls(paths, tables, exists=True)
+        sha = hashlib.sha256(raw).hexdigest() if validated is not None else None
+        if sha is not None and sha == validated:
+            tables = orjson.loads(raw)
+            record = tables.get(META, {}).get(str(META_ID), {})
+            if record.get("schema") == SCHEMA_VERSION:  # an older one must be migrated
+                library = cls(paths, tables, exists=True, trusted=True)
+                library.loaded_bytes, library._loaded_sha = raw, sha
+                return library
+        tables, migrated = migrate(
+            parse_library_bytes(raw, paths.display, exact=exact), paths.display
+        )
+        library = cls(paths, tables, exists=True)
+        library.loaded_bytes = raw
         if migrated:
             library._storage.dirty = True
         return library
@@ -192,21 +355,98 @@ class Library:
         """A counter bumped by every committed write."""
         return int(self.meta.get("generation", 0))
 
+    def _doc(self, review_id: int) -> dict[str, Any]:
+        doc = self._storage.tables.get(REVIEWS, {}).get(str(review_id))
+        return doc if isinstance(doc, dict) else {}
+
+    def body_info(self, review_id: int) -> dict[str, Any] | None:
+        """``{"sha256", "bytes", "words"}`` of a review's current body, or None."""
+        meta = self._doc(review_id).get("body")
+        return dict(meta) if isinstance(meta, dict) else None
+
+    def history(self, review_id: int) -> list[dict[str, Any]]:
+        """Earlier bodies of a review, oldest first: ``{"sha256", "bytes", "words", "saved"}``."""
+        history = self._doc(review_id).get("history", [])
+        return [dict(entry) for entry in history] if isinstance(history, list) else []
+
+    def body_text(self, ref: str) -> str:
+        """A body by its hash (pending in this transaction, or from the store)."""
+        if ref in self._pending:
+            return self._pending[ref]
+        return self.bodies.get(ref)
+
+    def _body(self, review_id: int) -> str:
+        text = self._texts.get(review_id)
+        if text is not None:
+            return text
+        meta = self.body_info(review_id)
+        if meta is None:
+            return ""
+        try:
+            return self.body_text(meta["sha256"])
+        except BodyError as error:
+            review = self._reviews[review_id]
+            raise BodyError(
+                f"review {review_id} ({review.slug}): {error.message}; "
+                "run `filmrev doctor` (a backup may still hold this version)"
+            ) from None
+
+    @property
+    def loaded_sha(self) -> str:
+        """The SHA-256 of the file's bytes as loaded or last written (computed once)."""
+        if self._loaded_sha is None:
+            self._loaded_sha = hashlib.sha256(self.loaded_bytes or b"").hexdigest()
+        return self._loaded_sha
+
+    def read_body(self, review_id: int) -> str:
+        """A review's current body (not kept in memory)."""
+        return self._body(review_id)
+
+    def _full(self, summary: Review, *, keep: bool = False) -> Review:
+        text = self._body(summary.id)
+        if keep:
+            self._texts[summary.id] = text
+        return dataclasses.replace(summary, body=text)
+
     def reviews(self) -> list[Review]:
-        """All reviews, by id."""
+        """All reviews with their bodies, by id (reads every body: prefer :meth:`iter_reviews`)."""
+        return list(self.iter_reviews())
+
+    def iter_reviews(self) -> Iterator[Review]:
+        """All reviews with their bodies, by id, one body in memory at a time."""
+        for review_id in sorted(self._reviews):
+            yield self._full(self._reviews[review_id])
+
+    def summaries(self) -> list[Review]:
+        """All reviews by id without their bodies (``body`` is empty); safe to save back."""
         return [self._reviews[review_id] for review_id in sorted(self._reviews)]
 
     def get(self, review_id: int) -> Review | None:
+        summary = self._reviews.get(review_id)
+        return None if summary is None else self._full(summary, keep=True)
+
+    def find_exact(self, ref: str) -> Review | None:
+        """The review (with its body) whose id or exact slug is ``ref``, building no other."""
+        text = ref.strip()
+        if text.isdigit() and int(text) in self._reviews:
+            return self.get(int(text))
+        for review_id, slug, _ in self._reviews.slug_rank():
+            if slug == text:
+                return self.get(review_id)
+        return None
+
+    def summary(self, review_id: int) -> Review | None:
+        """A review without its body (see :meth:`summaries`)."""
         return self._reviews.get(review_id)
 
     def slugs(self) -> set[str]:
-        return {review.slug for review in self._reviews.values()}
+        return {slug for _, slug, _ in self._reviews.slug_rank()}
 
     def ranked_order(self) -> list[int]:
         """Ids of ranked films, best first."""
-        ranked = [review for review in self._reviews.values() if review.rank is not None]
-        ranked.sort(key=lambda review: (review.rank, review.id))
-        return [review.id for review in ranked]
+        ranked = [(rank, review_id) for review_id, _, rank in self._reviews.slug_rank() if rank]
+        ranked.sort()
+        return [review_id for _, review_id in ranked]
 
     def comparisons(self) -> list[dict[str, Any]]:
         """Stored head-to-head answers, oldest first."""
@@ -217,6 +457,25 @@ class Library:
         """Documents of an auxiliary table (e.g. import bookkeeping), by doc id."""
         return {doc.doc_id: dict(doc) for doc in self._db.table(name).all()}
 
+    def stored_doc(self, review: Review) -> dict[str, Any]:
+        """The document the TinyDB file holds for ``review`` (body by reference)."""
+        doc = review.to_doc()
+        current = self._doc(review.id)
+        meta = current.get("body") if review.body is UNLOADED else body_meta(review.body)
+        doc["body"] = dict(meta) if isinstance(meta, dict) else body_meta("")
+        history = list(current.get("history", []))
+        old = current.get("body")
+        if isinstance(old, dict) and old.get("sha256") != doc["body"]["sha256"]:
+            history.append(
+                {
+                    **{k: old[k] for k in ("sha256", "bytes", "words")},
+                    "saved": current.get("updated"),
+                }
+            )
+        if history:
+            doc["history"] = history
+        return doc
+
     # --- writing -------------------------------------------------------------------
 
     def _set_meta(self, **changes: Any) -> None:
@@ -225,30 +484,35 @@ class Library:
         self._db.table(META).upsert(Document(record, doc_id=META_ID))
 
     def _store(self, reviews: Iterable[Review]) -> None:
-        """Write reviews into the TinyDB table and the parsed cache (one TinyDB write)."""
+        """Write reviews into the TinyDB table and the parsed cache (one TinyDB write).
+
+        A changed body goes to the pending bodies (written to the store at commit) and
+        the one it replaces to the review's history.
+        """
         batch = list(reviews)
         if not batch:
             return
-        table = self._db.table(REVIEWS)
-        existing = set(self._reviews)
-        updates = {review.id: review.to_doc() for review in batch if review.id in existing}
-        inserts = [
-            Document(review.to_doc(), doc_id=review.id)
-            for review in batch
-            if review.id not in existing
-        ]
-        if updates:
-
-            def replace_docs(doc: MutableMapping[str, Any]) -> None:
-                new = updates[doc["id"]]
-                doc.clear()
-                doc.update(new)
-
-            table.update(replace_docs, doc_ids=list(updates))
-        if inserts:
-            table.insert_multiple(inserts)
+        docs: dict[int, dict[str, Any]] = {}
         for review in batch:
-            self._reviews[review.id] = review
+            if review.body is UNLOADED and review.id not in self._reviews:
+                raise ValidationError(f"review {review.id} has no body to store")
+            doc = self.stored_doc(review)
+            if review.body is not UNLOADED:
+                self._pending.setdefault(doc["body"]["sha256"], review.body)
+            docs[review.id] = doc
+        # Straight into the table TinyDB holds (what its update/insert would do, without
+        # copying the whole table once per call).
+        table = self._storage.tables.setdefault(REVIEWS, {})
+        for review_id, doc in docs.items():
+            table[str(review_id)] = doc
+        self._storage.dirty = True
+        for review in batch:
+            if review.body is UNLOADED:
+                self._reviews[review.id] = review
+            else:
+                self._reviews[review.id] = dataclasses.replace(review, body=UNLOADED)
+                self._texts[review.id] = review.body
+            self.touched.add(review.id)
 
     def allocate_id(self) -> int:
         """The next never-used id (bumps the counter)."""
@@ -278,7 +542,7 @@ class Library:
         self._store([review])
         if order is not None:
             self.set_order(order)
-        return self._reviews[review.id]
+        return self._full(self._reviews[review.id])
 
     def insert_review(self, review: Review) -> Review:
         """Insert a complete review as given (imports); its id must be unused."""
@@ -301,7 +565,7 @@ class Library:
         batch = list(reviews)
         if not batch:
             return
-        owners = {review_id: review.slug for review_id, review in self._reviews.items()}
+        owners = {review_id: slug for review_id, slug, _ in self._reviews.slug_rank()}
         owners.update((review.id, review.slug) for review in batch)
         if len(set(owners.values())) != len(owners):
             seen: dict[str, int] = {}
@@ -331,7 +595,7 @@ class Library:
             changes["updated"] = now_utc()
         saved = review.evolve(**changes)
         self._store([saved])
-        return saved
+        return saved if saved.body is not UNLOADED else self._full(self._reviews[saved.id])
 
     def delete(self, review_id: int) -> Review:
         """Delete a review; a ranked one leaves no gap. Its comparisons go with it."""
@@ -340,8 +604,12 @@ class Library:
             raise ValidationError(f"no review with id {review_id}")
         if review.rank is not None:
             self.set_order(ranking.remove(self.ranked_order(), review_id))
-        self._db.table(REVIEWS).remove(doc_ids=[review_id])
+        review = self._full(review)
+        del self._storage.tables[REVIEWS][str(review_id)]
+        self._storage.dirty = True
         del self._reviews[review_id]
+        self._texts.pop(review_id, None)
+        self.touched.add(review_id)
         comparisons = self._db.table(COMPARISONS)
         stale = [
             doc.doc_id
@@ -364,7 +632,12 @@ class Library:
         touched_ids = set(touched)
         stamp = now_utc()
         changed: list[Review] = []
-        for review in self._reviews.values():
+        moved = [
+            review_id
+            for review_id, _, rank in self._reviews.slug_rank()
+            if new_ranks.get(review_id) != rank or review_id in touched_ids
+        ]
+        for review in [self._reviews[review_id] for review_id in moved]:
             rank = new_ranks.get(review.id)
             if rank != review.rank or review.id in touched_ids:
                 changes: dict[str, Any] = {"rank": rank}
@@ -409,6 +682,17 @@ class Library:
 
             make_backup(self.paths, reason, checked=True)  # it opened: it is loaded
 
+    def _referenced_pending(self) -> list[tuple[str, str]]:
+        """Pending bodies the file about to be written refers to."""
+        if not self._pending:
+            return []
+        wanted: set[str] = set()
+        for doc in self._storage.tables.get(REVIEWS, {}).values():
+            meta = doc.get("body") if isinstance(doc, dict) else None
+            if isinstance(meta, dict) and meta.get("sha256") in self._pending:
+                wanted.add(meta["sha256"])
+        return [(ref, self._pending[ref]) for ref in sorted(wanted)]
+
     def mark_dirty(self) -> None:
         """Force a write at commit (e.g. a repair that changed nothing TinyDB tracks)."""
         self._storage.dirty = True
@@ -425,8 +709,17 @@ class Library:
         """Write the library once if anything changed; returns whether it wrote."""
         if not self._storage.dirty:
             return False
-        self._set_meta(schema=SCHEMA_VERSION, generation=self.generation + 1)
-        atomic_write(self.paths.file, serialise(self._storage.tables), self.paths.display)
+        changes: dict[str, Any] = {"schema": SCHEMA_VERSION, "generation": self.generation + 1}
+        if not self.meta.get("library"):
+            changes["library"] = uuid.uuid4().hex  # tells this library's index from another's
+        self._set_meta(**changes)
+        data = serialise(self._storage.tables)
+        referenced = self._referenced_pending()
+        # Bodies first, durable, then the one commit point: the TinyDB file's os.replace.
+        self.bodies.put_many(referenced, self.paths.display)
+        atomic_write(self.paths.file, data, self.paths.display)
+        self._pending.clear()
+        self.loaded_bytes, self._loaded_sha = data, None
         self._storage.dirty = False
         self.exists = True
         for hook in self.after_commit:
@@ -455,8 +748,9 @@ def writing(paths: LibraryPaths, *, repair: bool = False) -> Iterator[Library]:
 
     refuse_if_read_only(paths)
     with exclusive_lock(paths.lock, paths.display):
-        library = Library.load(paths, exact=True)
-        from filmrev.index import updater  # the derived index; see filmrev.index
+        from filmrev.index import updater, validated_sha  # the derived index; see filmrev.index
+
+        library = Library.load(paths, exact=True, validated=validated_sha(paths))
 
         library.after_commit.append(updater(library))
         if not repair:

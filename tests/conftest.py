@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,3 +66,19 @@ Runner = Callable[..., Result]
 def cli() -> Runner:
     """``cli("add", "Amour", "--year", "2012")`` runs ``python -m filmrev`` and returns a Result."""
     return run_filmrev
+
+
+def resolve_bodies(library: Path, tables: dict[str, Any]) -> dict[str, Any]:
+    """The library file's tables with each review's body read back from the body store.
+
+    Reviews hold their body by SHA-256 reference (``library.json.d/bodies/ab/abcd…``);
+    tests that check what was stored compare the text, as it was before the body store.
+    """
+    store = library.parent / (library.name + ".d") / "bodies"
+    for doc in tables.get("reviews", {}).values():
+        body = doc.get("body")
+        if isinstance(body, dict):
+            ref = body["sha256"]
+            doc["body"] = (store / ref[:2] / ref).read_bytes().decode("utf-8")
+            doc.pop("history", None)
+    return tables

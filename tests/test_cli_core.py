@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Runner
+from tests.conftest import Runner, resolve_bodies
 
 RUST_TAGS = ("You’ve Touched Me in a Good Way", "Gritty, Grittness")
 
@@ -38,7 +38,9 @@ def add_rust(cli: Runner, *extra: str) -> str:
 
 
 def stored(library: Path) -> dict[str, dict[str, object]]:
-    tables: dict[str, dict[str, dict[str, object]]] = json.loads(library.read_text("utf-8"))
+    tables: dict[str, dict[str, dict[str, object]]] = resolve_bodies(
+        library, json.loads(library.read_text("utf-8"))
+    )
     return {doc["slug"]: doc for doc in tables["reviews"].values()}  # type: ignore[misc]
 
 

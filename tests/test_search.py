@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from filmrev.model import Review
-from filmrev.search import Matcher, body_key, fold, make_snippet, matches, search
+from filmrev.search import Matcher, fold, make_snippet, matches, search
 
 Runner = Callable[..., Any]  # the ``cli`` fixture of conftest.py
 STAMP = "2026-01-01T00:00:00.000000Z"
@@ -20,13 +16,6 @@ STAMP = "2026-01-01T00:00:00.000000Z"
 def review(review_id: int, title: str, body: str = "", **fields: Any) -> Review:
     doc = {"id": review_id, "slug": f"film-{review_id}", "title": title, "created": STAMP}
     return Review.from_doc({**doc, "body": body, **fields})
-
-
-def naive_fold(text: str) -> str:
-    """The documented folding, the slow and obvious way (Kelvin/Angstrom signs are symbols)."""
-    text = text.replace("\u212a", "\ufffd").replace("\u212b", "\ufffd")
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def test_fold_ignores_case_and_accents() -> None:
@@ -79,49 +68,6 @@ def test_snippet_without_body_hit_starts_the_body() -> None:
     assert hit.snippet.text == "Georges and Anne." and hit.snippet.spans == ()
 
 
-ALPHABET = "abeEsSé É’“—ßẞśŚñ\u0301 xĳﬁ\u212aİı"
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.text(alphabet=ALPHABET, max_size=30),
-    st.text(alphabet="abesx ñéßikfj", min_size=1, max_size=4),
-)
-def test_fast_body_path_agrees_with_plain_folding(body: str, word: str) -> None:
-    """The byte key is only a shortcut: the result is what folding everything gives."""
-    words = naive_fold(word).split()
-    expected = all(w in naive_fold(body) for w in words)
-    assert (Matcher(word, ["body"]).match(review(1, "x", body)) is not None) == expected
-
-
-def test_only_known_characters_fold_to_several_ascii_letters() -> None:
-    """The pattern path relies on it (see search._latin_variants)."""
-    several = [
-        chr(code)
-        for code in range(0x80, 0x30000)
-        if not 0xD800 <= code < 0xE000
-        and len(folded := fold(chr(code))) > 1
-        and folded.isascii()
-        and folded.isalnum()
-    ]
-    assert set(several) <= {"ß", "ẞ"} | {chr(code) for code in range(0xFB00, 0xFB07)}
-    letters = [
-        code
-        for code in range(0x80, 0x30000)
-        if not 0xD800 <= code < 0xE000
-        and len(folded := fold(chr(code))) == 1
-        and folded.isascii()
-        and folded.isalnum()
-    ]
-    assert all(0xC0 <= code < 0x250 or 0x1E00 <= code < 0x1F00 for code in letters)
-
-
-def test_body_key_routes_unusual_letters_to_exact_folding() -> None:
-    assert body_key("Plain ASCII") == b"plain ascii"
-    assert body_key("Stéphanie’s “whale”") is not None
-    assert body_key("Kieślowski") is None
-
-
 def test_list_search_uses_the_same_matcher(cli: Runner) -> None:
     assert cli("add", "Amélie", "--year", "2001", "--body", "Montmartre.").code == 0
     assert cli("add", "Amour", "--year", "2012", "--cast", "Stéphanie").code == 0
@@ -161,3 +107,33 @@ def test_search_output_is_never_markup(cli: Runner) -> None:
 
 
 # --- speed ------------------------------------------------------------------------------
+
+
+def test_semantics_through_the_index_phrases_apostrophes_and_straße(cli: Runner) -> None:
+    body = "Georges says l’amour is “not enough”; the Straße is empty. Killer whales."
+    assert cli("add", "Amour", "--year", "2012", "--body", body, "--tag", "Déjà vu").code == 0
+    assert cli("add", "Other", "--year", "2000", "--body", "enough is not said").code == 0
+
+    def found(*query: str) -> list[str]:
+        result = cli("search", *query, "--format", "json")
+        assert result.code == 0, result.err
+        return [hit["slug"] for hit in json.loads(result.out)]
+
+    assert found("l'amour") == ["amour-2012"]  # straight matches curly
+    assert found("strasse") == ["amour-2012"]
+    assert found('"not enough"') == ["amour-2012"]  # a phrase: the words in a row
+    assert sorted(found("not", "enough")) == ["amour-2012", "other-2000"]
+    assert found("deja", "--in", "tags") == ["amour-2012"]
+    assert found("whale", "--in", "body") == ["amour-2012"]  # a word's start finds it
+    assert found("deja", "--in", "body") == []
+
+
+def test_without_fts5_search_scans_with_a_note(cli: Runner) -> None:
+    body = "Stéphanie trains killer whales."
+    assert cli("add", "Rust and Bone", "--year", "2012", "--body", body).code == 0
+    no_fts = {"FILMREV_NO_FTS5": "1"}
+    result = cli("search", "stephanie", env=no_fts)
+    assert result.code == 0 and "Rust and Bone" in result.out
+    assert result.err == "filmrev: note: this Python's SQLite has no FTS5; searching by a scan\n"
+    listed = cli("list", "--search", "WHALES", "--format", "ids", env=no_fts)
+    assert listed.code == 0 and listed.out == "1\n"

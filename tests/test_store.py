@@ -35,7 +35,7 @@ def test_first_write_creates_0600_file_in_0700_directory(paths: LibraryPaths) ->
     assert paths.file.stat().st_mode & 0o777 == 0o600
     assert paths.file.parent.stat().st_mode & 0o777 == 0o700
     tables = json.loads(paths.file.read_text("utf-8"))
-    assert tables["meta"]["1"]["schema"] == 1
+    assert tables["meta"]["1"]["schema"] == 2
     assert tables["reviews"]["1"]["slug"] == "amour-2012"
 
 
@@ -165,7 +165,7 @@ def test_bare_tinydb_file_is_migrated_on_write(paths: LibraryPaths) -> None:
     del tables["meta"]
     paths.file.write_text(json.dumps(tables), "utf-8")
     assert add(paths, "B") == 2
-    assert json.loads(paths.file.read_text("utf-8"))["meta"]["1"]["schema"] == 1
+    assert json.loads(paths.file.read_text("utf-8"))["meta"]["1"]["schema"] == 2
 
 
 def test_symlinked_library_writes_through_to_the_target(tmp_path: Path) -> None:

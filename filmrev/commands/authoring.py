@@ -106,9 +106,8 @@ def search(
 
     Example: filmrev search stephanie whale --in body,people --limit 5
     """
-    from filmrev.commands.reviews import load_library
+    from filmrev.index import search as index_search
     from filmrev.search import parse_fields
-    from filmrev.search import search as run_search
 
     try:
         chosen = parse_fields(fields)
@@ -119,12 +118,9 @@ def search(
         usage_error("give at least one word to search for")
     from filmrev.progress import command_activity
 
-    progress = command_activity(ctx, "reading the library")  # a terminal only, after 0.5 s
-    library = load_library(library_paths(ctx))
-    progress.phase(f"searching {len(library.reviews()):,} reviews")
-    every = run_search(library.reviews(), text, chosen)
+    progress = command_activity(ctx, "searching")  # a terminal only, after 0.5 s
+    hits, total = index_search(library_paths(ctx), text, chosen, limit)
     progress.close()
-    hits = every[:limit]
     if output_format is TableOrJson.json:
         _json(
             [
@@ -144,10 +140,10 @@ def search(
         )
     elif hits:
         stdout_console().print(search_results(hits))
-    if not every:
+    if not total:
         note(f"no review matches {text!r}")
-    elif len(every) > len(hits):
-        note(f"showing {len(hits)} of {len(every)} matches; --limit N shows more")
+    elif total > len(hits):
+        note(f"showing {len(hits)} of {total} matches; --limit N shows more")
 
 
 # --- stats --------------------------------------------------------------------------------
@@ -299,7 +295,7 @@ def people(
     from filmrev.stats import people_counts
 
     progress = command_activity(ctx, "reading the library")  # a terminal only, after 0.5 s
-    rows = people_counts(load_library(library_paths(ctx)).reviews())[:limit]
+    rows = people_counts(load_library(library_paths(ctx)).summaries())[:limit]
     progress.close()
     if output_format is TableOrJson.json:
         _json([{"name": name, "reviews": n, "roles": roles} for name, n, roles in rows])

@@ -94,11 +94,11 @@ def print_ranked(
 
     paths = library_paths(ctx)
     if output_format is RankFormat.json:  # the review objects carry bodies
-        pool = load_library(paths).reviews()
+        pool = list(load_library(paths).iter_reviews())
     else:
-        from filmrev.index import load_summaries  # no bodies needed: the index is enough
+        from filmrev.index import ranked_summaries  # no bodies needed: the index is enough
 
-        pool = load_summaries(paths)
+        pool = ranked_summaries(paths)
     ranked = sort_reviews([r for r in pool if r.rank is not None], "rank")
     filtered = bool(tag) or year is not None
     if filtered:
@@ -507,7 +507,7 @@ def rank_check(ctx: typer.Context, output_format: DataFormatOption = DataFormat.
     from filmrev import ranking
 
     library = load_library(library_paths(ctx))
-    films = {review.id: review for review in library.reviews()}
+    films = {review.id: review for review in library.summaries()}
     stored = [
         (c, at) for c, at in stored_comparisons(library) if c.winner in films and c.loser in films
     ]

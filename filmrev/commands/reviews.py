@@ -285,23 +285,30 @@ def find(library: Library, ref: str) -> Review:
     """A review for a read-only command (id, slug, slug prefix or fuzzy title)."""
     from filmrev.refs import resolve
 
-    return resolve(ref, library.reviews()).review
+    exact = library.find_exact(ref)
+    if exact is not None:
+        return exact
+    found = resolve(ref, library.summaries()).review
+    return library.get(found.id) or found
 
 
 def find_for_change(library: Library, ref: str) -> Review:
     """A review for a destructive command: id or exact slug, or a fuzzy match confirmed on a TTY."""
     from filmrev.refs import resolve
 
-    match = resolve(ref, library.reviews(), destructive=True)
+    exact = library.find_exact(ref)
+    if exact is not None:
+        return exact
+    match = resolve(ref, library.summaries(), destructive=True)
     if match.exact:
-        return match.review
+        return library.get(match.review.id) or match.review
     review = match.review
     question = f"{ref!r} is not an id or slug; did you mean {review.slug} ({review.display_title})?"
     if not confirm(question):
         raise Cancelled(
             f"{ref!r} is not an id or exact slug (closest: {match.review.slug}); nothing changed"
         )
-    return match.review
+    return library.get(match.review.id) or match.review
 
 
 @app.command(no_args_is_help=True)
@@ -473,13 +480,23 @@ def list_reviews(
 
     paths = library_paths(ctx)
     progress = command_activity(ctx, "reading the library")  # a terminal only, after 0.5 s
-    needs_bodies = search is not None or output_format in (ListFormat.json, ListFormat.csv)
-    filtered = any((tag, year, watched_year, min_rating, person, sort, reverse))
+    needs_bodies = output_format in (ListFormat.json, ListFormat.csv)
+    filtered = any((tag, year, watched_year, min_rating, person, sort, reverse, search))
     if not needs_bodies and not filtered:
         print_reviews(index.first_in_default_order(paths, limit), output_format, progress)
         return
+    from filmrev.search import FIELDS
+
+    found = None if search is None else index.matching_ids(paths, search, FIELDS)
+    if search is not None and found is None:  # no FTS5: match the full reviews
+        pool = list(load_library(paths).iter_reviews())
+    elif found is not None:
+        pool = index.summaries_of(paths, found)  # only the matching rows are read
+        search = None
+    else:
+        pool = index.load_summaries(paths)
     reviews = filter_reviews(
-        load_library(paths).reviews() if needs_bodies else index.load_summaries(paths),
+        pool,
         tags=tag or [],
         year=parse_year(year),
         min_rating=parse_rating(min_rating, "--min-rating"),
@@ -499,6 +516,9 @@ def list_reviews(
         ordered = sort_reviews(reviews, sort.value, reverse=reverse)
     if limit is not None:
         ordered = ordered[:limit]
+    if needs_bodies:
+        library = load_library(paths)
+        ordered = [library.get(review.id) or review for review in ordered]
     print_reviews(ordered, output_format, progress)
 
 

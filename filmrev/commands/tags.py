@@ -109,7 +109,7 @@ def tag_rename(
     from filmrev.tagging import rename_tag
 
     with writing(library_paths(ctx)) as library:
-        changed = rename_tag(library.reviews(), old, new)
+        changed = rename_tag(library.summaries(), old, new)  # bodies stay as stored
         if changed:
             library.backup_before("tag-rename")
             for review in changed:

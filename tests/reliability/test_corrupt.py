@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 import pytest
 
+from filmrev.model import SCHEMA_VERSION
 from tests.conftest import Runner
 from tests.reliability.conftest import InProcess
 from tests.reliability.helpers import seed_library, temps_left, tree
@@ -66,7 +67,7 @@ def _duplicate_field(library: Path) -> bytes:
 
 def _newer_schema(library: Path) -> bytes:
     document = _doc(library)
-    document["meta"]["1"]["schema"] = 2
+    document["meta"]["1"]["schema"] = SCHEMA_VERSION + 1
     return _dumps(document)
 
 
@@ -103,7 +104,10 @@ CASES: dict[str, tuple[Callable[[Path], bytes], str]] = {
     "unknown-field": (_with_review(lambda r: r.update(colour="red")), "unknown field 'colour'"),
     "id-mismatch": (_with_review(lambda r: r.update(id=2)), "says its id is 2"),
     "duplicate-id": (_duplicate_review, "holds id 1 twice in one object"),
-    "newer-schema": (_newer_schema, "has schema 2, newer than this filmrev supports (1)"),
+    "newer-schema": (
+        _newer_schema,
+        f"has schema {SCHEMA_VERSION + 1}, newer than this filmrev supports ({SCHEMA_VERSION})",
+    ),
     "bad-next-id": (
         lambda lib: _dumps({**_doc(lib), "meta": {"1": {"schema": 1, "next_id": "x"}}}),
         "meta next_id 'x' is not valid",
@@ -121,14 +125,22 @@ WRITES = [
 
 
 def _corrupt(library: Path, case: str) -> bytes:
-    """A fresh directory holding only the library file, corrupted as ``case`` says."""
+    """A fresh directory holding only the library file (and the bodies it refers to),
+    corrupted as ``case`` says."""
     if library.parent.exists():
         shutil.rmtree(library.parent)
     build, _ = CASES[case]
     raw = build(library)
+    bodies = library.parent / (library.name + ".d") / "bodies"
+    kept = library.parent.with_name("kept-bodies")
+    if bodies.is_dir():
+        shutil.move(bodies, kept)
     if library.parent.exists():
         shutil.rmtree(library.parent)
     library.parent.mkdir(parents=True)
+    if kept.is_dir():
+        (library.parent / (library.name + ".d")).mkdir(mode=0o700)
+        shutil.move(kept, bodies)
     library.write_bytes(raw)
     return raw
 

@@ -34,9 +34,10 @@ from filmrev.store import Library, writing
 from tests.reliability.conftest import InProcess
 from tests.reliability.helpers import paths_of, state_digest, temps_left
 
-#: Longest time a child runs before it is killed. A transaction takes 1-5 ms here, so a
-#: child lives through 0 to ~30 of them and many kills land inside a write.
-MAX_LIFETIME = 0.05
+#: Longest time a child runs before it is killed. A transaction takes 5-40 ms here (body
+#: file and its directory fsynced, then the library file and its directory, then the
+#: index), so a child lives through 0 to ~20 of them and many kills land inside a write.
+MAX_LIFETIME = 0.2
 
 
 def _child_loop(paths: LibraryPaths, seed: int, out_fd: int) -> NoReturn:
