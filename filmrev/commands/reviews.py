@@ -240,6 +240,33 @@ def find(library: Library, ref: str) -> Review:
     return resolve(ref, library.reviews()).review
 
 
+def settle_ref(paths: LibraryPaths, ref: str) -> str:
+    """Ask the fuzzy-REF question of a destructive command before the lock is taken.
+
+    A person may think for minutes; holding the lock meanwhile would make another
+    writer give up. Returns a REF that the locked step resolves exactly (an id).
+    """
+    return ref if ref.strip().isdigit() else str(settle_review(paths, ref).id)
+
+
+def settle_review(paths: LibraryPaths, ref: str) -> Review:
+    """The review a destructive command's REF names, a fuzzy match confirmed; no lock held."""
+    from filmrev.index import load_summaries
+    from filmrev.refs import resolve
+
+    match = resolve(ref, load_summaries(paths), destructive=True)
+    return match.review if match.exact else _confirmed(ref, match.review)
+
+
+def _confirmed(ref: str, review: Review) -> Review:
+    question = f"{ref!r} is not an id or slug; did you mean {review.slug} ({review.display_title})?"
+    if not confirm(question):
+        raise Cancelled(
+            f"{ref!r} is not an id or exact slug (closest: {review.slug}); nothing changed"
+        )
+    return review
+
+
 def find_for_change(library: Library, ref: str) -> Review:
     """A review for a destructive command: id or exact slug, or a fuzzy match confirmed on a TTY."""
     from filmrev.refs import resolve
@@ -247,13 +274,7 @@ def find_for_change(library: Library, ref: str) -> Review:
     match = resolve(ref, library.reviews(), destructive=True)
     if match.exact:
         return match.review
-    review = match.review
-    question = f"{ref!r} is not an id or slug; did you mean {review.slug} ({review.display_title})?"
-    if not confirm(question):
-        raise Cancelled(
-            f"{ref!r} is not an id or exact slug (closest: {match.review.slug}); nothing changed"
-        )
-    return match.review
+    return _confirmed(ref, match.review)
 
 
 @app.command(no_args_is_help=True)
@@ -493,10 +514,18 @@ def edit(
 
         editor.edit_existing(paths, ref)
         return
+    if body_file is not None and not changes.get("body", "").strip():
+        # An empty body part (a front-matter-only document) never wipes the text.
+        changes.pop("body", None)
+        if "body" not in [name.strip() for name in clear or []]:
+            from filmrev.cli import note
+
+            note("the document's body is empty: kept the review's text (--clear body empties it)")
     position_given = rank is not None or "rank" in changes
     position = parse_rank(rank if rank is not None else changes.get("rank"))
     for ignored in ("rank", "id", "created", "updated"):
         changes.pop(ignored, None)
+    ref = settle_ref(paths, ref)
     with writing(paths) as library:
         review = find_for_change(library, ref)
         doc = review.to_doc()
@@ -550,13 +579,16 @@ def delete(
     from filmrev.store import writing
 
     paths = library_paths(ctx)
+    if not yes:
+        # Ask before taking the lock (a person may think for minutes), then re-check under it.
+        asked = settle_review(paths, ref)
+        if not stdin_is_tty():
+            raise Cancelled(f"not deleting {asked.slug}: no terminal to confirm; pass --yes")
+        if not confirm(f"Delete {asked.display_title} ({asked.slug})?"):
+            raise Cancelled(f"kept {asked.slug}; nothing changed")
+        ref = str(asked.id)
     with writing(paths) as library:
         review = find_for_change(library, ref)
-        if not yes:
-            if not stdin_is_tty():
-                raise Cancelled(f"not deleting {review.slug}: no terminal to confirm; pass --yes")
-            if not confirm(f"Delete {review.display_title} ({review.slug})?"):
-                raise Cancelled(f"kept {review.slug}; nothing changed")
         library.backup_before("delete")
         library.delete(review.id)
     note(f"deleted {review.slug}")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from filmrev.cli import library_paths, note, stdout_console, tag_app, write_data
-from filmrev.commands.reviews import find_for_change
+from filmrev.commands.reviews import find_for_change, settle_ref
 
 
 @tag_app.command("add", no_args_is_help=True)
@@ -25,7 +25,9 @@ def tag_add(
     """
     from filmrev.store import writing
 
-    with writing(library_paths(ctx)) as library:
+    paths = library_paths(ctx)
+    ref = settle_ref(paths, ref)  # any question before the lock
+    with writing(paths) as library:
         review = find_for_change(library, ref)
         library.save(review.evolve(tags=[*review.tags, *tags]))
 
@@ -46,7 +48,9 @@ def tag_remove(
     from filmrev.errors import ValidationError
     from filmrev.store import writing
 
-    with writing(library_paths(ctx)) as library:
+    paths = library_paths(ctx)
+    ref = settle_ref(paths, ref)  # any question before the lock
+    with writing(paths) as library:
         review = find_for_change(library, ref)
         have = {tag.casefold() for tag in review.tags}
         missing = [tag for tag in tags if tag.strip().casefold() not in have]

@@ -1,0 +1,152 @@
+"""Everyday correctness (issue 17, part A): what broke when filmrev was used as a critic uses it."""
+
+from __future__ import annotations
+
+import os
+import select
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Runner
+from tests.test_cli_core import add_rust, stored
+
+# --- data loss and safety ---------------------------------------------------------
+
+
+def test_edit_with_an_empty_body_part_keeps_the_body_and_says_so(
+    cli: Runner, isolated_library: Path
+) -> None:
+    add_rust(cli)
+    body = stored(isolated_library)["rust-and-bone-2012"]["body"]
+    result = cli(
+        "edit", "rust-and-bone-2012", "--body-file", "-", stdin="---\nstatus: published\n---\n"
+    )
+    assert result.code == 0, result.err
+    assert "body is empty: kept the review's text (--clear body empties it)" in result.err
+    review = stored(isolated_library)["rust-and-bone-2012"]
+    assert review["status"] == "published"
+    assert review["body"] == body
+
+
+def test_edit_clear_body_with_an_empty_document_empties_it(
+    cli: Runner, isolated_library: Path
+) -> None:
+    add_rust(cli)
+    result = cli(
+        "edit",
+        "rust-and-bone-2012",
+        "--body-file",
+        "-",
+        "--clear",
+        "body",
+        stdin="---\nstatus: published\n---\n",
+    )
+    assert result.code == 0, result.err
+    assert "kept" not in result.err
+    assert stored(isolated_library)["rust-and-bone-2012"]["body"] == ""
+
+
+class Terminal:
+    """A real filmrev process on a pseudo-terminal: read its prompts, type answers."""
+
+    def __init__(self, *args: str) -> None:
+        master, slave = os.openpty()
+        self.master = master
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "filmrev", *args],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env={**os.environ, "FILMREV_LOCK_TIMEOUT": "60"},
+        )
+        os.close(slave)
+        self.seen = b""
+
+    def wait_for(self, text: str) -> str:
+        wanted = text.encode("utf-8")
+        while wanted not in self.seen:
+            ready, _, _ = select.select([self.master], [], [], 60)
+            assert ready, f"no {text!r} on the terminal; saw {self.seen!r}"
+            try:
+                chunk = os.read(self.master, 4096)
+            except OSError:  # the process ended and closed the terminal
+                chunk = b""
+            assert chunk, f"no {text!r} on the terminal; saw {self.seen!r}"
+            self.seen += chunk
+        found = self.seen.decode("utf-8", "replace")
+        self.seen = self.seen[self.seen.index(wanted) + len(wanted) :]
+        return found
+
+    def type(self, line: str) -> None:
+        os.write(self.master, line.encode("utf-8") + b"\n")
+
+    def finish(self) -> int:
+        code = self.process.wait(timeout=60)
+        os.close(self.master)
+        return code
+
+
+@pytest.fixture
+def terminal() -> Iterator[Callable[..., Terminal]]:
+    """``terminal("delete", REF)`` runs filmrev on a pty, killed if a test fails."""
+    started: list[Terminal] = []
+
+    def start(*args: str) -> Terminal:
+        started.append(Terminal(*args))
+        return started[-1]
+
+    yield start
+    for running in started:
+        if running.process.poll() is None:
+            running.process.kill()
+            running.process.wait()
+
+
+def add_quickly(cli: Runner, title: str) -> None:
+    """An ``add`` that gives up at once if the library is locked."""
+    result = cli("add", title, "--year", "2012", env={"FILMREV_LOCK_TIMEOUT": "0"})
+    assert result.code == 0, result.err
+
+
+def test_delete_asks_both_questions_before_taking_the_lock(
+    cli: Runner, isolated_library: Path, terminal: Callable[..., Terminal]
+) -> None:
+    add_rust(cli)
+    session = terminal("delete", "rust bone")
+    session.wait_for("did you mean rust-and-bone-2012 (Rust and Bone (2012))? [y/N]")
+    add_quickly(cli, "Amour")  # another writer gets through while the person thinks
+    session.type("y")
+    session.wait_for("Delete Rust and Bone (2012) (rust-and-bone-2012)? [y/N]")
+    add_quickly(cli, "Holy Motors")
+    session.type("y")
+    assert session.finish() == 0
+    assert sorted(stored(isolated_library)) == ["amour-2012", "holy-motors-2012"]
+
+
+def test_a_fuzzy_ref_is_confirmed_before_the_lock_for_tag_add(
+    cli: Runner, isolated_library: Path, terminal: Callable[..., Terminal]
+) -> None:
+    add_rust(cli)
+    session = terminal("tag", "add", "rust bone", "Boxing")
+    session.wait_for("did you mean rust-and-bone-2012")
+    add_quickly(cli, "Amour")
+    session.type("y")
+    assert session.finish() == 0
+    assert "Boxing" in stored(isolated_library)["rust-and-bone-2012"]["tags"]  # type: ignore[operator]
+    assert "amour-2012" in stored(isolated_library)
+
+
+def test_declining_the_delete_question_changes_nothing(
+    cli: Runner, isolated_library: Path, terminal: Callable[..., Terminal]
+) -> None:
+    add_rust(cli)
+    before = isolated_library.read_bytes()
+    session = terminal("delete", "rust-and-bone-2012")
+    session.wait_for("[y/N]")
+    session.type("n")
+    assert session.finish() == 1
+    assert isolated_library.read_bytes() == before
