@@ -196,16 +196,22 @@ def parse_timestamp(value: object, field_name: str) -> str:
 
 
 def parse_tags(values: Iterable[object]) -> tuple[str, ...]:
-    """Trimmed, non-empty tags, unique case-insensitively; the first spelling wins."""
+    """Tags with their spacing normalised, non-empty, unique by :func:`filmrev.folding.fold`.
+
+    Tags differing only in case, accents, typography (``’`` ``'``) or inner spacing are one
+    tag; the first spelling wins.
+    """
+    from filmrev.folding import fold, normalise_spacing
+
     tags: list[str] = []
     seen: set[str] = set()
     for value in values:
         if not isinstance(value, str):
             raise ValidationError(f"tags must be text (got {value!r})")
-        tag = value.strip()
+        tag = normalise_spacing(value)
         if not tag:
             raise ValidationError("a tag must not be empty")
-        key = tag.casefold()
+        key = fold(tag)
         if key not in seen:
             seen.add(key)
             tags.append(tag)

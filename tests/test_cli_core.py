@@ -93,7 +93,7 @@ def test_show_finds_a_misspelled_title_but_unknown_refs_fail(cli: Runner) -> Non
 
 def test_ambiguous_ref_lists_candidates(cli: Runner) -> None:
     cli("add", "Amour", "--year", "2012")
-    cli("add", "Amour", "--year", "2012")
+    cli("add", "Amour", "--year", "2012", "--force")  # the same film twice needs --force
     result = cli("show", "amour")
     assert result.code == 1
     assert "matches several reviews: amour-2012 (1), amour-2012-2 (2)" in result.err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import subprocess
@@ -150,3 +151,114 @@ def test_declining_the_delete_question_changes_nothing(
     session.type("n")
     assert session.finish() == 1
     assert isolated_library.read_bytes() == before
+
+
+# --- matching what people type ------------------------------------------------------
+
+CURLY = "You’ve Touched Me in a Good Way"
+STRAIGHT = "You've Touched Me in a Good Way"
+
+
+def test_list_tag_with_a_straight_apostrophe_finds_the_curly_tag(cli: Runner) -> None:
+    add_rust(cli)
+    result = cli("list", "--tag", STRAIGHT, "--format", "ids")
+    assert result.code == 0, result.err
+    assert result.out == "1\n"
+    assert cli("list", "--tag", "you’ve  touched me in a good way", "-f", "ids").out == "1\n"
+
+
+def test_tag_add_with_other_typography_keeps_the_library_spelling(
+    cli: Runner, isolated_library: Path
+) -> None:
+    add_rust(cli)
+    assert cli("add", "Amour", "--year", "2012").code == 0
+    result = cli("tag", "add", "amour-2012", STRAIGHT, "  spaced   tag  ")
+    assert result.code == 0, result.err
+    assert stored(isolated_library)["amour-2012"]["tags"] == [CURLY, "spaced tag"]
+    assert cli("tag", "add", "rust-and-bone-2012", "Spaced Tag").code == 0
+    assert stored(isolated_library)["rust-and-bone-2012"]["tags"] == [
+        CURLY,
+        "Gritty, Grittness",
+        "spaced tag",
+    ]
+    tags = cli("tag", "list", "--format", "json").out
+    assert json.loads(tags) == [
+        {"tag": "spaced tag", "count": 2},
+        {"tag": CURLY, "count": 2},
+        {"tag": "Gritty, Grittness", "count": 1},
+    ]
+
+
+def test_tag_remove_and_edit_remove_tag_match_any_typography(
+    cli: Runner, isolated_library: Path
+) -> None:
+    add_rust(cli)
+    assert cli("tag", "remove", "rust-and-bone-2012", STRAIGHT).code == 0
+    assert stored(isolated_library)["rust-and-bone-2012"]["tags"] == ["Gritty, Grittness"]
+    assert cli("edit", "rust-and-bone-2012", "--tag", STRAIGHT).code == 0
+    assert cli("edit", "rust-and-bone-2012", "--remove-tag", "gritty,  grittness").code == 0
+    assert stored(isolated_library)["rust-and-bone-2012"]["tags"] == [STRAIGHT]
+
+
+def test_add_and_import_take_the_library_spelling_of_a_tag(
+    cli: Runner, isolated_library: Path, tmp_path: Path
+) -> None:
+    add_rust(cli)
+    assert cli("add", "Amour", "--year", "2012", "--tag", STRAIGHT).code == 0
+    assert stored(isolated_library)["amour-2012"]["tags"] == [CURLY]
+    review = tmp_path / "holy-motors.md"
+    review.write_text(
+        f'---\ntitle: Holy Motors\nyear: 2012\ntags:\n- "{STRAIGHT}"\n- "new   tag"\n'
+        "---\n\nText.\n",
+        "utf-8",
+    )
+    result = cli("import", str(review))
+    assert result.code == 0, result.err
+    assert stored(isolated_library)["holy-motors-2012"]["tags"] == [CURLY, "new tag"]
+
+
+def with_stored_tags(library: Path, slug: str, tags: list[str]) -> None:
+    """Give a review tags as an older filmrev (or a hand edit) could have stored them."""
+    tables = json.loads(library.read_text("utf-8"))
+    for doc in tables["reviews"].values():
+        if doc["slug"] == slug:
+            doc["tags"] = tags
+    library.write_text(json.dumps(tables, ensure_ascii=False), "utf-8")
+
+
+def test_doctor_reports_look_alike_tags_and_fix_merges_them(
+    cli: Runner, isolated_library: Path
+) -> None:
+    add_rust(cli)
+    assert cli("add", "Amour", "--year", "2012", "--tag", "Gritty").code == 0
+    with_stored_tags(isolated_library, "amour-2012", [STRAIGHT, "Gritty"])
+    result = cli("doctor")
+    assert result.code == 3
+    assert "1 tag(s) spelled more than one way" in result.out
+    assert "`doctor --fix` merges each into its first spelling" in result.out
+    result = cli("doctor", "--fix")
+    assert result.code == 0, result.out + result.err
+    assert stored(isolated_library)["amour-2012"]["tags"] == [CURLY, "Gritty"]
+    assert cli("doctor").code == 0
+
+
+def test_adding_a_film_already_in_the_library_is_refused_unless_forced(
+    cli: Runner, isolated_library: Path
+) -> None:
+    add_rust(cli)
+    before = isolated_library.read_bytes()
+    result = cli("add", "rust  and bone", "--year", "2012")
+    assert result.code == 1
+    assert result.out == ""
+    assert result.err == (
+        "filmrev: error: Rust and Bone (2012) is already in the library as rust-and-bone-2012 "
+        "(`filmrev show rust-and-bone-2012`); --force adds a second review\n"
+    )
+    assert isolated_library.read_bytes() == before
+    assert cli("add", "Rust and Bone", "--year", "2013").code == 0  # another film
+    result = cli("add", "Rust and Bone", "--year", "2012", "--force")
+    assert result.code == 0, result.err
+    assert result.out == "rust-and-bone-2012-2\n"
+    assert "warning: Rust and Bone (2012) is already in the library as rust-and-bone-2012" in (
+        result.err
+    )

@@ -157,6 +157,15 @@ def crew_pairs(crew: list[str] | None) -> list[tuple[str, str]]:
     return [parse_crew_option(text) for text in crew or []]
 
 
+def library_tags(library: Library, tags: Any) -> Any:
+    """``tags`` as the library already spells them (``You've`` → ``You’ve``), when a list."""
+    from filmrev.tagging import canonical_tags, spellings
+
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        return tags  # the model rejects it with its own message
+    return canonical_tags(tags, spellings(library.reviews()))
+
+
 # --- add --------------------------------------------------------------------------
 
 
@@ -178,6 +187,12 @@ def add(
     rank: RankOption = None,
     body: BodyOption = None,
     body_file: BodyFileOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Add even a film already in the library, or a future watched date."
+        ),
+    ] = False,
 ) -> None:
     """Add a review and print its slug.
 
@@ -207,13 +222,23 @@ def add(
     fields.pop("rank", None)
     for generated in ("id", "slug", "created", "updated"):
         fields.pop(generated, None)
+    from filmrev.cli import note
+    from filmrev.guards import check_new_film
+
     if body is None and body_file is None and stdin_is_tty():
         from filmrev import editor
+        from filmrev.index import load_summaries
 
+        warning = check_new_film(load_summaries(paths), fields, force=force)  # before typing
         review = editor.compose_new(paths, fields, position)  # saves, then drops the draft
     else:
         with writing(paths) as library:
+            warning = check_new_film(library.reviews(), fields, force=force)
+            if fields.get("tags"):
+                fields["tags"] = library_tags(library, fields["tags"])
             review = library.add(fields, rank=position)
+    if warning:
+        note(f"warning: {warning}")
     write_data(review.slug + "\n")
 
 
@@ -521,6 +546,10 @@ def edit(
             from filmrev.cli import note
 
             note("the document's body is empty: kept the review's text (--clear body empties it)")
+    if "watched" in changes:
+        from filmrev.guards import check_watched
+
+        check_watched(changes["watched"], force=False, forceable=False)
     position_given = rank is not None or "rank" in changes
     position = parse_rank(rank if rank is not None else changes.get("rank"))
     for ignored in ("rank", "id", "created", "updated"):
@@ -541,8 +570,12 @@ def edit(
         if tag:
             doc["tags"] = [*doc["tags"], *tag]
         if remove_tag:
-            removed = {name.strip().casefold() for name in remove_tag}
-            doc["tags"] = [name for name in doc["tags"] if name.casefold() not in removed]
+            from filmrev.folding import fold
+
+            removed = {fold(name) for name in remove_tag}
+            doc["tags"] = [name for name in doc["tags"] if fold(name) not in removed]
+        if doc["tags"] != list(review.tags):
+            doc["tags"] = library_tags(library, doc["tags"])
         if cast:
             doc["cast"] = [*doc["cast"], *cast]
         if link:

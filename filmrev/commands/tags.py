@@ -24,12 +24,14 @@ def tag_add(
     Example: filmrev tag add rust-and-bone-2012 'You’ve Touched Me in a Good Way' Gritty
     """
     from filmrev.store import writing
+    from filmrev.tagging import canonical_tags, spellings
 
     paths = library_paths(ctx)
     ref = settle_ref(paths, ref)  # any question before the lock
     with writing(paths) as library:
         review = find_for_change(library, ref)
-        library.save(review.evolve(tags=[*review.tags, *tags]))
+        added = canonical_tags([*review.tags, *tags], spellings(library.reviews()))
+        library.save(review.evolve(tags=added))
 
 
 @tag_app.command("remove", no_args_is_help=True)
@@ -38,7 +40,9 @@ def tag_remove(
     ref: Annotated[str, typer.Argument(help="Id or slug.", metavar="REF", show_default=False)],
     tags: Annotated[
         list[str],
-        typer.Argument(help="Tags to remove (any case).", metavar="TAG...", show_default=False),
+        typer.Argument(
+            help="Tags to remove (any case or quote style).", metavar="TAG...", show_default=False
+        ),
     ],
 ) -> None:
     """Remove tags from a review; a tag it does not have is an error.
@@ -46,18 +50,19 @@ def tag_remove(
     Example: filmrev tag remove rust-and-bone-2012 'Gritty, Grittness'
     """
     from filmrev.errors import ValidationError
+    from filmrev.folding import fold
     from filmrev.store import writing
 
     paths = library_paths(ctx)
     ref = settle_ref(paths, ref)  # any question before the lock
     with writing(paths) as library:
         review = find_for_change(library, ref)
-        have = {tag.casefold() for tag in review.tags}
-        missing = [tag for tag in tags if tag.strip().casefold() not in have]
+        have = {fold(tag) for tag in review.tags}
+        missing = [tag for tag in tags if fold(tag) not in have]
         if missing:
             raise ValidationError(f"{review.slug} has no tag {missing[0]!r}")
-        removed = {tag.strip().casefold() for tag in tags}
-        library.save(review.evolve(tags=[t for t in review.tags if t.casefold() not in removed]))
+        removed = {fold(tag) for tag in tags}
+        library.save(review.evolve(tags=[t for t in review.tags if fold(t) not in removed]))
 
 
 class TagFormat(str, Enum):

@@ -29,13 +29,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from filmrev.errors import ValidationError
+from filmrev.folding import fold
 from filmrev.importers.common import (
     SOURCE_FILMREV,
     Batch,
@@ -495,9 +496,23 @@ def plan_import(
     return _Planner(library, batch, overwrite).plan(progress or NoProgress())
 
 
+def _library_spelling(library: Library, reviews: Sequence[Review]) -> list[Review]:
+    """Imported tags spelled as the library (or the first imported review) spells them."""
+    from filmrev.tagging import canonical_tags, spellings
+
+    spelling = spellings(library.reviews())
+    spelled: list[Review] = []
+    for review in reviews:
+        tags = canonical_tags(review.tags, spelling)
+        for tag in tags:
+            spelling.setdefault(fold(tag), tag)
+        spelled.append(review if tuple(tags) == review.tags else review.evolve(tags=tags))
+    return spelled
+
+
 def apply_plan(library: Library, plan: Plan) -> None:
     """Write a plan inside a :func:`filmrev.store.writing` transaction (one file write)."""
-    library.put_reviews(plan.reviews)
+    library.put_reviews(_library_spelling(library, plan.reviews))
     if plan.order is not None:
         library.set_order(plan.order)
     if plan.comparisons:
