@@ -262,3 +262,36 @@ def test_adding_a_film_already_in_the_library_is_refused_unless_forced(
     assert "warning: Rust and Bone (2012) is already in the library as rust-and-bone-2012" in (
         result.err
     )
+
+
+# --- shell completion -------------------------------------------------------------
+
+
+def complete(cli: Runner, shell: str, words: str) -> str:
+    """What filmrev prints when ``shell`` asks it to complete the last word of ``words``."""
+    env = {"_FILMREV_COMPLETE": f"complete_{shell}", "_TYPER_COMPLETE_ARGS": words}
+    env["_TYPER_COMPLETE_FISH_ACTION"] = "get-args"
+    env.update(COMP_WORDS=words, COMP_CWORD=str(len(words.split()) - (not words.endswith(" "))))
+    result = cli(env=env)
+    assert result.code == 0, result.err
+    return result.out.rstrip("\n")
+
+
+def test_completed_tags_come_quoted_for_bash_and_zsh(cli: Runner) -> None:
+    assert cli("add", "Rust and Bone", "--year", "2012", "--tag", "Palme d’Or").code == 0
+    assert cli("add", "Amour", "--year", "2012", "--tag", 'You\'ve `been` $5: "yes"').code == 0
+    assert complete(cli, "bash", "filmrev list --tag Pa") == "Palme\\ d’Or"
+    assert complete(cli, "bash", "filmrev list --tag Y") == (
+        'You\\\'ve\\ \\`been\\`\\ \\$5:\\ \\"yes\\"'
+    )
+    assert complete(cli, "zsh", "filmrev list --tag ") == (
+        '_arguments \'*: :(("Palme d’Or"\n"You\'\\\'\'ve \\`been\\` \\$5\\: \\"yes\\""))\''
+    )
+    assert complete(cli, "fish", "filmrev list --tag Pa") == "Palme d’Or"  # fish escapes it
+
+
+def test_slugs_complete_for_rank_and_tag_subcommands(cli: Runner) -> None:
+    assert cli("add", "Rust and Bone", "--year", "2012").code == 0
+    for command in ("rank place", "rank set", "rank move", "rank history", "tag add", "tag remove"):
+        assert complete(cli, "bash", f"filmrev {command} ru") == "rust-and-bone-2012", command
+    assert complete(cli, "bash", "filmrev rank move 1 --above ru") == "rust-and-bone-2012"

@@ -24,6 +24,7 @@ from filmrev.cli import (
     write_data,
 )
 from filmrev.commands.reviews import find, find_for_change, load_library, settle_ref
+from filmrev.completion import complete_ref
 from filmrev.errors import Cancelled, ChecksFailed, FilmrevError, ValidationError
 from filmrev.terminal import clean, rating_label
 
@@ -65,7 +66,12 @@ YearFilter = Annotated[
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most N films.")]
 FormatOption = Annotated[RankFormat, typer.Option("--format", "-f", help="Output format.")]
 DataFormatOption = Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")]
-RefArgument = Annotated[str, typer.Argument(help="Id or slug.", metavar="REF", show_default=False)]
+RefArgument = Annotated[
+    str,
+    typer.Argument(
+        help="Id or slug.", metavar="REF", show_default=False, autocompletion=complete_ref
+    ),
+]
 
 
 def label(review: Review) -> str:
@@ -256,11 +262,21 @@ def rank_move(
     ref: RefArgument,
     above: Annotated[
         str | None,
-        typer.Option("--above", help="Put it just above this film (id or slug).", metavar="OTHER"),
+        typer.Option(
+            "--above",
+            help="Put it just above this film (id or slug).",
+            metavar="OTHER",
+            autocompletion=complete_ref,
+        ),
     ] = None,
     below: Annotated[
         str | None,
-        typer.Option("--below", help="Put it just below this film (id or slug).", metavar="OTHER"),
+        typer.Option(
+            "--below",
+            help="Put it just below this film (id or slug).",
+            metavar="OTHER",
+            autocompletion=complete_ref,
+        ),
     ] = None,
     to: Annotated[
         str | None, typer.Option("--to", help="Put it at rank POS (1..K).", metavar="POS")
@@ -510,7 +526,12 @@ def rank_history(
     ctx: typer.Context,
     ref: Annotated[
         str,
-        typer.Argument(help="Id, slug, or (part of) a title.", metavar="REF", show_default=False),
+        typer.Argument(
+            help="Id, slug, or (part of) a title.",
+            metavar="REF",
+            show_default=False,
+            autocompletion=complete_ref,
+        ),
     ],
     output_format: DataFormatOption = DataFormat.table,
 ) -> None:

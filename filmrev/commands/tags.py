@@ -9,14 +9,23 @@ import typer
 
 from filmrev.cli import library_paths, note, stdout_console, tag_app, write_data
 from filmrev.commands.reviews import find_for_change, settle_ref
+from filmrev.completion import complete_ref, complete_tag
 
 
 @tag_app.command("add", no_args_is_help=True)
 def tag_add(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Id or slug.", metavar="REF", show_default=False)],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="Id or slug.", metavar="REF", show_default=False, autocompletion=complete_ref
+        ),
+    ],
     tags: Annotated[
-        list[str], typer.Argument(help="Tags to add.", metavar="TAG...", show_default=False)
+        list[str],
+        typer.Argument(
+            help="Tags to add.", metavar="TAG...", show_default=False, autocompletion=complete_tag
+        ),
     ],
 ) -> None:
     """Add tags to a review (a tag may hold spaces, commas, apostrophes).
@@ -37,11 +46,19 @@ def tag_add(
 @tag_app.command("remove", no_args_is_help=True)
 def tag_remove(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Id or slug.", metavar="REF", show_default=False)],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="Id or slug.", metavar="REF", show_default=False, autocompletion=complete_ref
+        ),
+    ],
     tags: Annotated[
         list[str],
         typer.Argument(
-            help="Tags to remove (any case or quote style).", metavar="TAG...", show_default=False
+            help="Tags to remove (any case or quote style).",
+            metavar="TAG...",
+            show_default=False,
+            autocompletion=complete_tag,
         ),
     ],
 ) -> None:
