@@ -35,6 +35,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from filmrev.editor_document import (
     DEFAULT_TEMPLATE,
+    ERROR_PREFIX,
     GENERATED,
     SURROGATE,
     Invalid,
@@ -91,8 +92,13 @@ def load_template() -> str:
 # --- running programs in the terminal -----------------------------------------------------
 
 
-def editor_command(*, need_terminal: bool = False) -> list[str]:
-    """``$VISUAL`` > ``$EDITOR`` > nano > vi, split like a shell would split it."""
+def editor_command(
+    *, need_terminal: bool = False, instead: str = "pass the values as options"
+) -> list[str]:
+    """``$VISUAL`` > ``$EDITOR`` > nano > vi, split like a shell would split it.
+
+    ``instead``: what the command can do without an editor, for the no-terminal message.
+    """
     for variable in ("VISUAL", "EDITOR"):
         value = os.environ.get(variable, "").strip()
         if value:
@@ -105,7 +111,7 @@ def editor_command(*, need_terminal: bool = False) -> list[str]:
     if need_terminal and not (sys.stdin is not None and sys.stdin.isatty()):
         raise FilmrevError(
             "no terminal for the editor: run this on a terminal, set $VISUAL or $EDITOR "
-            "to an editor that needs none, or pass the values as options"
+            f"to an editor that needs none, or {instead}"
         )
     for name in FALLBACK_EDITORS:
         if shutil.which(name):
@@ -376,6 +382,24 @@ def edit_existing(paths: LibraryPaths, ref: str) -> None:
     _run_draft(paths, draft, saved_as_is=False, force=False)
 
 
+def _refresh_errors(draft: Draft) -> None:
+    """Replace a draft's ``# error:`` lines with the problems it has now (none when fixed).
+
+    A draft kept after a lost terminal may hold errors the person had already fixed.
+    """
+    text = draft.read_text()
+    if ERROR_PREFIX not in text:
+        return
+    clean = strip_errors(text)
+    try:
+        parse_document(clean, slug_allowed=draft.kind == "edit")
+        fresh = clean
+    except Invalid as invalid:
+        fresh = with_errors(clean, invalid.errors)
+    if fresh != text:
+        draft.write_text(fresh)
+
+
 def restore(
     paths: LibraryPaths, draft: Draft, *, open_editor: bool = True, force: bool = False
 ) -> Review:
@@ -385,6 +409,11 @@ def restore(
     if draft.kind == "edit" and (draft.review_id is None or draft.base_updated is None):
         raise ValidationError(f"draft {draft.id} does not say which review it edits")
     if open_editor:
+        editor_command(
+            need_terminal=True,
+            instead=f"save it as it is with `filmrev drafts restore {draft.id} --no-edit`",
+        )
+        _refresh_errors(draft)
         return _run_draft(
             paths, draft, saved_as_is=not draft.is_pristine(draft.read_text()), force=force
         )

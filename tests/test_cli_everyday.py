@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import Runner
 from tests.test_cli_core import add_rust, stored
+from tests.test_editor import FakeEditor, drafts_json, review_json
 
 # --- data loss and safety ---------------------------------------------------------
 
@@ -295,3 +296,134 @@ def test_slugs_complete_for_rank_and_tag_subcommands(cli: Runner) -> None:
     for command in ("rank place", "rank set", "rank move", "rank history", "tag add", "tag remove"):
         assert complete(cli, "bash", f"filmrev {command} ru") == "rust-and-bone-2012", command
     assert complete(cli, "bash", "filmrev rank move 1 --above ru") == "rust-and-bone-2012"
+
+
+# --- the editor document ------------------------------------------------------------
+
+
+@pytest.fixture(name="editor")
+def fake_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeEditor:
+    return FakeEditor(tmp_path, monkeypatch)
+
+
+@pytest.fixture(name="rust")
+def rust_review(cli: Runner) -> str:
+    add_rust(cli)
+    return "rust-and-bone-2012"
+
+
+TRAPS = ("1917", "No", "Yes", "On", "[REC]", "2001: A Space Odyssey", "@Home", "#Alive")
+
+
+@pytest.mark.parametrize("title", TRAPS)
+def test_a_title_yaml_misreads_says_put_it_in_quotes_then_saves(
+    cli: Runner, editor: FakeEditor, rust: str, title: str
+) -> None:
+    quoted = "'" + title + "'"
+    editor.steps(
+        {"replace": [["title: Rust and Bone", f"title: {title}"]]},
+        {"replace": [[f"title: {title}", f"title: {quoted}"]]},
+    )
+    result = cli("edit", rust)
+    assert result.code == 0, result.err
+    _, second = editor.runs()
+    errors = [line for line in second["text"].splitlines() if line.startswith("# error: ")]
+    assert len(errors) == 1
+    assert errors[0].endswith(f"put the title in quotes: title: {quoted}")
+    assert review_json(cli, rust)["title"] == title
+
+
+def test_the_yaml_error_line_number_names_the_line_in_the_reopened_file(
+    cli: Runner, editor: FakeEditor, rust: str
+) -> None:
+    editor.steps(
+        {"replace": [["title: Rust and Bone", "title: 2001: A Space Odyssey"]]},
+        {"noop": True},
+    )
+    assert cli("edit", rust).code == 1
+    reopened = editor.runs()[1]["text"].split("\n")
+    error = reopened[1]
+    number = int(error.split("(line ")[1].split(")")[0])
+    assert reopened[number - 1] == "title: 2001: A Space Odyssey"
+
+
+@pytest.mark.parametrize("title", TRAPS)
+def test_titles_yaml_would_misread_are_written_quoted(
+    cli: Runner, editor: FakeEditor, title: str
+) -> None:
+    assert cli("add", title, "--year", "2012", "--body", "x").code == 0
+    editor.steps({"replace": [["rating:", "rating: 4"]]})
+    result = cli("edit", "1")
+    assert result.code == 0, result.err
+    assert f"\ntitle: '{title}'\n" in editor.runs()[0]["text"]
+    assert review_json(cli, "1")["title"] == title
+
+
+def test_the_document_uses_block_lists(cli: Runner, editor: FakeEditor) -> None:
+    assert cli("add", "Amour", "--year", "2012", "--tag", "French", "--tag", "a, b").code == 0
+    editor.steps(
+        {
+            "replace": [
+                ["\n- French\n", "\n- French\n- Palme d’Or\n"],
+                ["\nstatus:", "\n- https://www.youtube.com/watch?v=x&t=[1]\nstatus:"],
+            ]
+        }
+    )
+    result = cli("edit", "amour-2012")
+    assert result.code == 0, result.err
+    text = editor.runs()[0]["text"]
+    assert (
+        "tags:             # one per line below, as: - Gritty, Grittness\n- French\n- a, b\n"
+        in (text)
+    )
+    assert "[]" not in text and "{}" not in text
+    doc = review_json(cli, "amour-2012")
+    assert doc["tags"] == ["French", "Palme d’Or", "a, b"]
+    assert doc["links"] == ["https://www.youtube.com/watch?v=x&t=[1]"]
+
+
+def test_a_restored_draft_loses_errors_already_fixed(
+    cli: Runner, editor: FakeEditor, rust: str
+) -> None:
+    editor.steps(
+        {"replace": [["rating: 4.5", "rating: 9"]]},
+        {"replace": [["rating: 9", "rating: 4"]], "kill": True},  # fixed, then the editor died
+        {"noop": True},
+    )
+    assert cli("edit", rust).code == 1
+    (draft,) = drafts_json(cli)
+    assert "# error: rating must be" in Path(draft["path"]).read_text("utf-8")
+    result = cli("drafts", "restore", str(draft["id"]))
+    assert result.code == 0, result.err
+    assert "# error:" not in editor.runs()[2]["text"]
+    assert review_json(cli, rust)["rating"] == 4.0
+
+
+def test_a_restored_draft_still_invalid_shows_its_current_errors(
+    cli: Runner, editor: FakeEditor, rust: str
+) -> None:
+    editor.steps(
+        {"replace": [["rating: 4.5", "rating: 9"]]},
+        {"replace": [["year: 2012", "year: 20x2"]], "kill": True},
+        {"replace": [["year: 20x2", "year: 2012"]]},
+        {"replace": [["rating: 9", "rating: 4"]]},
+    )
+    assert cli("edit", rust).code == 1
+    assert cli("drafts", "restore", "1").code == 0
+    errors = [line for line in editor.runs()[2]["text"].splitlines() if "# error:" in line]
+    assert len(errors) == 2 and any("year must be" in error for error in errors)
+
+
+def test_drafts_restore_without_a_terminal_suggests_its_own_option(
+    cli: Runner, editor: FakeEditor, rust: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor.steps({"replace": [["rating:", "rating: 4"]], "kill": True})
+    assert cli("edit", rust).code == 1
+    monkeypatch.delenv("EDITOR")
+    result = cli("drafts", "restore", "1")  # stdin is not a terminal
+    assert result.code == 1
+    assert result.err == (
+        "filmrev: error: no terminal for the editor: run this on a terminal, set $VISUAL or "
+        "$EDITOR to an editor that needs none, or save it as it is with "
+        "`filmrev drafts restore 1 --no-edit`\n"
+    )
