@@ -77,7 +77,7 @@ def test_bash_completion_protocol(films: None, tmp_path: Path) -> None:
     # bash inserts a suggestion as printed: a space must come escaped (issue 17)
     assert complete("filmrev list --tag Gri") == ["Grief", "Gritty,\\ Grittness"]
     assert complete("filmrev add Film --tag Com") == ["Comedy"]
-    assert complete("filmrev list --person Mar") == ["Marion Cotillard"]
+    assert complete("filmrev list --person Mar") == ["Marion\\ Cotillard"]
     other = tmp_path / "other.json"
     assert complete(f"filmrev --db {other} show ru") == []  # --db on the line is honoured
 
