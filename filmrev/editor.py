@@ -198,6 +198,7 @@ def edit_until_valid(
         try:
             run_editor(command, path)
         except EditorFailed as error:
+            read()  # what a crashed editor had saved is kept
             raise Cancelled(f"{error}; nothing saved; {keep_note}") from None
         after = read()
         if not after.strip():
@@ -279,16 +280,72 @@ def _run_draft(paths: LibraryPaths, draft: Draft, *, saved_as_is: bool, force: b
     else:
         assert draft.review_id is not None and draft.base_updated is not None
         accept = _edit_accept(paths, draft.review_id, draft.base_updated, force=force)
-    review = edit_until_valid(
-        draft.path,
-        draft.read_text,
-        draft.write_text,
-        accept,
-        keep_note=drafts.kept_note(draft),
-        saved_as_is=saved_as_is,
-    )
+    with _editing_copy(draft) as (path, read, write):
+        review = edit_until_valid(
+            path,
+            read,
+            write,
+            accept,
+            keep_note=drafts.kept_note(draft),
+            saved_as_is=saved_as_is,
+        )
     _finish(draft)
     return review
+
+
+@contextlib.contextmanager
+def _editing_copy(
+    draft: Draft,
+) -> Iterator[tuple[Path, Callable[[], str], Callable[[str], None]]]:
+    """The editor works on a copy of the draft in a private temp folder (0700).
+
+    Its swap and backup files (vim's ``.1.md.swp``) land there, not in ``drafts/``, so a
+    restore never meets vim's E325 prompt about an old session. What the editor saves is
+    copied into the draft after each run, and when the terminal goes away (SIGHUP) or
+    filmrev is told to stop (SIGTERM) while the editor runs.
+    """
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="filmrev-edit-"))
+    path = folder / f"draft-{draft.id}.md"
+
+    def write_copy(text: str) -> None:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8", "surrogateescape"))
+
+    def read() -> str:
+        try:
+            text = path.read_bytes().decode("utf-8", "surrogateescape")
+        except FileNotFoundError:  # the editor moved it away: nothing saved
+            text = ""
+        if text.strip() and text != draft.read_text():
+            draft.write_text(text)  # the draft always holds what the editor saved last
+        return text
+
+    def write(text: str) -> None:
+        write_copy(text)
+        draft.write_text(text)
+
+    def rescue(signum: int, frame: FrameType | None) -> None:
+        with contextlib.suppress(FilmrevError, OSError):
+            read()
+        shutil.rmtree(folder, ignore_errors=True)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    write_copy(draft.read_text())
+    previous = {}
+    try:
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(ValueError):  # not the main thread
+                previous[signum] = signal.signal(signum, rescue)
+        yield path, read, write
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def compose_new(paths: LibraryPaths, fields: dict[str, Any], position: int | None) -> Review:

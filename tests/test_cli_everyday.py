@@ -427,3 +427,37 @@ def test_drafts_restore_without_a_terminal_suggests_its_own_option(
         "$EDITOR to an editor that needs none, or save it as it is with "
         "`filmrev drafts restore 1 --no-edit`\n"
     )
+
+
+SWAPPING_EDITOR = """\
+import os, signal, sys
+from pathlib import Path
+path = Path(sys.argv[-1])
+swap = path.parent / f".{path.name}.swp"  # where vim keeps its swap file
+if swap.exists():
+    print("E325: ATTENTION: found a swap file", file=sys.stderr)
+    sys.exit(1)
+swap.write_text("swap")
+text = path.read_text(encoding="utf-8")
+path.write_text(text.replace("rating: 4.5", "rating: 4"), encoding="utf-8")
+if os.environ.get("EDITOR_DIES"):
+    os.kill(os.getpid(), signal.SIGKILL)  # as vim does when killed: the swap file stays
+swap.unlink()
+"""
+
+
+def test_the_editors_swap_file_stays_out_of_the_drafts_folder(
+    cli: Runner, rust: str, tmp_path: Path, isolated_library: Path
+) -> None:
+    script = tmp_path / "swapping_editor.py"
+    script.write_text(SWAPPING_EDITOR, encoding="utf-8")
+    editor = f"{sys.executable} {script}"
+    result = cli("edit", rust, env={"EDITOR": editor, "EDITOR_DIES": "1"})
+    assert result.code == 1
+    assert "your text is kept in draft 1" in result.err
+    drafts = isolated_library.parent / "library.json.d" / "drafts"
+    assert sorted(path.name for path in drafts.iterdir()) == ["1.json", "1.md"]
+    assert "\nrating: 4 " in (drafts / "1.md").read_text("utf-8")  # what the editor saved
+    result = cli("drafts", "restore", "1", env={"EDITOR": editor})
+    assert result.code == 0, result.err
+    assert review_json(cli, rust)["rating"] == 4.0
