@@ -210,10 +210,10 @@ def test_rank_set_and_clear_keep_ranks_1_to_k(cli: Runner, isolated_library: Pat
         (("add", "X", "--watched", "2024-13-01"), "watched must be a date as YYYY-MM-DD"),
         (("add", "X", "--crew", "Desplat"), "crew must be ROLE=NAME"),
         (("add", "X", "--link", "javascript:alert(1)"), "link must be an http:// or https:// URL"),
-        (("add", "X", "--rank", "5"), "position must be 1 to 2 (got 5)"),
+        (("add", "X", "--rank", "5"), "rank must be 1 to 2 (got 5)"),
         (("show", "nope"), "no review matches 'nope'"),
         (("rank", "set", "a", "0"), "rank must be a whole number ≥ 1 (got 0)"),
-        (("rank", "set", "a", "3"), "position must be 1 to 1 (got 3)"),
+        (("rank", "set", "a", "3"), "rank must be 1 to 1 (got 3)"),
         (("edit", "a", "--clear", "title"), "cannot clear 'title'"),
     ],
 )

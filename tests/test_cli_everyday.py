@@ -461,3 +461,58 @@ def test_the_editors_swap_file_stays_out_of_the_drafts_folder(
     result = cli("drafts", "restore", "1", env={"EDITOR": editor})
     assert result.code == 0, result.err
     assert review_json(cli, rust)["rating"] == 4.0
+
+
+# --- smaller ones ---------------------------------------------------------------------
+
+
+def test_a_rank_out_of_range_has_one_wording(cli: Runner) -> None:
+    for number in range(1, 7):
+        assert cli("add", f"Film {number}", "--year", "2012", "--rank", str(number)).code == 0
+    for args in (("add", "Another", "--rank", "99"), ("rank", "set", "film-1-2012", "9")):
+        result = cli(*args)
+        assert result.code == 1
+        assert "rank must be 1 to 7" in result.err or "rank must be 1 to 6" in result.err
+        assert "position" not in result.err
+
+
+def test_a_watched_date_in_the_future_needs_force(cli: Runner, isolated_library: Path) -> None:
+    result = cli("add", "Zama", "--year", "2017", "--watched", "2999-01-01")
+    assert result.code == 1
+    assert result.err.startswith(
+        "filmrev: error: watched date 2999-01-01 is in the future (today is "
+    )
+    assert result.err.endswith("); --force accepts it\n")
+    assert not isolated_library.exists()
+    result = cli("add", "Zama", "--year", "2017", "--watched", "2999-01-01", "--force")
+    assert result.code == 0, result.err
+    assert "warning: watched date 2999-01-01 is in the future; kept it (--force)" in result.err
+    result = cli("edit", "zama-2017", "--watched", "2998-01-01")
+    assert result.code == 1 and "is in the future" in result.err and "--force" not in result.err
+    assert stored(isolated_library)["zama-2017"]["watched"] == "2999-01-01"
+
+
+def test_a_markdown_file_without_front_matter_points_at_add_body_file(
+    cli: Runner, tmp_path: Path
+) -> None:
+    plain = tmp_path / "notes.md"
+    plain.write_text("Just my thoughts on Zama.\n", "utf-8")
+    result = cli("import", str(plain))
+    assert result.code == 1
+    assert (
+        f"to make a review of plain text, use `filmrev add TITLE --body-file {plain}`"
+        in (result.err)
+        or "use `filmrev add TITLE --body-file notes.md`" in result.err
+    )
+
+
+def test_import_over_a_review_never_imported_says_it_was_made_in_filmrev(
+    cli: Runner, tmp_path: Path
+) -> None:
+    assert cli("add", "Amour", "--year", "2012").code == 0
+    review = tmp_path / "amour.md"
+    review.write_text("---\ntitle: Amour\nyear: 2012\nrating: 4\n---\n\nText.\n", "utf-8")
+    result = cli("import", str(review))
+    assert result.code == 0, result.err
+    assert "skipped amour-2012  Amour (2012): made in filmrev, never imported; " in result.err
+    assert "since its last import" not in result.err

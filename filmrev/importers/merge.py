@@ -69,6 +69,7 @@ class Action:
     changed: tuple[str, ...] = ()
     kept: tuple[str, ...] = ()
     note: str = ""
+    imported_before: bool = True  # False: a review made in filmrev, never imported
 
 
 @dataclass
@@ -145,6 +146,7 @@ class _Merge:
     first: str
     owners: dict[str, str]
     rank_allowed: bool
+    imported_before: bool = True
 
 
 class _Planner:
@@ -237,7 +239,9 @@ class _Planner:
             take("created", record.created)  # a film's created is its earliest source date
         rank_owner = owner("rank", current.rank)
         rank_allowed = self.overwrite or (not edited and rank_owner in (None, record.source))
-        return _Merge(doc, changed, kept, edited, first, owners, rank_allowed)
+        return _Merge(
+            doc, changed, kept, edited, first, owners, rank_allowed, record_keeping is not None
+        )
 
     # --- new reviews ------------------------------------------------------------------------
 
@@ -406,7 +410,15 @@ class _Planner:
             merged.doc["rank"] = rank
             if not merged.changed:
                 kind = SKIP if merged.kept and merged.edited else UNCHANGED
-                plan.actions.append(Action(kind, record.origin, current, kept=tuple(merged.kept)))
+                plan.actions.append(
+                    Action(
+                        kind,
+                        record.origin,
+                        current,
+                        kept=tuple(merged.kept),
+                        imported_before=merged.imported_before,
+                    )
+                )
                 continue
             given_updated = record.source == SOURCE_FILMREV and record.updated is not None
             merged.doc["updated"] = record.updated if given_updated else self.stamp
