@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
     from filmrev.drafts import Draft
     from filmrev.model import Review
+    from filmrev.store import Library
 
 T = TypeVar("T")
 
@@ -225,11 +226,22 @@ def _add_accept(paths: LibraryPaths) -> Callable[[str], Review]:
         fields, position = parse_document(text, slug_allowed=False)
         try:
             with writing(paths) as library:
+                if fields.get("tags"):
+                    fields["tags"] = _library_tags(library, fields["tags"])
                 return library.add(fields, rank=position)
         except ValidationError as error:
             raise Invalid([error.message]) from None
 
     return accept
+
+
+def _library_tags(library: Library, tags: Any) -> Any:
+    """Tags typed in the editor, spelled as the library spells them (``You've`` → ``You’ve``)."""
+    from filmrev.tagging import canonical_tags, spellings
+
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        return tags  # the model rejects it with its own message
+    return canonical_tags(tags, spellings(library.reviews()))
 
 
 def _typed(key: str, value: Any) -> Any:
@@ -405,6 +417,8 @@ def _edit_accept(
                 doc["title"] = fields["title"]
                 doc["slug"] = fields.get("slug") or current.slug
                 doc["status"] = fields.get("status")
+                if list(doc["tags"] or []) != list(current.tags):
+                    doc["tags"] = _library_tags(library, doc["tags"])
                 candidate = current.evolve(**doc)
                 if candidate == current and position == current.rank:
                     from filmrev.cli import note

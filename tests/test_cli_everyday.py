@@ -516,3 +516,14 @@ def test_import_over_a_review_never_imported_says_it_was_made_in_filmrev(
     assert result.code == 0, result.err
     assert "skipped amour-2012  Amour (2012): made in filmrev, never imported; " in result.err
     assert "since its last import" not in result.err
+
+
+def test_tags_typed_in_the_editor_take_the_library_spelling(
+    cli: Runner, editor: FakeEditor, rust: str, isolated_library: Path
+) -> None:
+    assert cli("add", "Amour", "--year", "2012", "--body", "x").code == 0
+    editor.steps({"replace": [["tags:             # one per line below, as: - Gritty, Grittness",
+                               f"tags:\n- \"{STRAIGHT}\"\n- '  new   one '"]]})  # fmt: skip
+    result = cli("edit", "amour-2012")
+    assert result.code == 0, result.err
+    assert stored(isolated_library)["amour-2012"]["tags"] == [CURLY, "new one"]
