@@ -195,20 +195,27 @@ def parse_timestamp(value: object, field_name: str) -> str:
     raise ValidationError(f"{field_name} must be an ISO 8601 timestamp (got {value!r})")
 
 
+# Runs of spaces and tabs inside a tag become one space. Not every white space, as
+# filmrev.folding.normalise_spacing does: a CR, NEL or other control character must
+# survive storage byte for byte (tests/reliability/test_hostile_text.py); fold() still
+# treats them as spaces when tags are compared.
+_TAG_SPACES = re.compile(r"[ \t]+")
+
+
 def parse_tags(values: Iterable[object]) -> tuple[str, ...]:
     """Tags with their spacing normalised, non-empty, unique by :func:`filmrev.folding.fold`.
 
     Tags differing only in case, accents, typography (``’`` ``'``) or inner spacing are one
     tag; the first spelling wins.
     """
-    from filmrev.folding import fold, normalise_spacing
+    from filmrev.folding import fold
 
     tags: list[str] = []
     seen: set[str] = set()
     for value in values:
         if not isinstance(value, str):
             raise ValidationError(f"tags must be text (got {value!r})")
-        tag = normalise_spacing(value)
+        tag = _TAG_SPACES.sub(" ", value.strip())
         if not tag:
             raise ValidationError("a tag must not be empty")
         key = fold(tag)
