@@ -155,6 +155,10 @@ def _library_commits() -> int:
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code; every exception is mapped here and only here."""
     command = typer.main.get_command(app)
+    if "_FILMREV_COMPLETE" in os.environ:
+        from filmrev.completion import register_shells
+
+        register_shells()  # after get_command: Typer registers its own formatters there
     commits_before = _library_commits()
     try:
         result = command.main(args=argv, prog_name="filmrev", standalone_mode=False)

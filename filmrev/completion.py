@@ -8,6 +8,11 @@ already on the command line, and never fail: any problem gives no suggestions.
 Try it without a shell::
 
     _FILMREV_COMPLETE=complete_bash COMP_WORDS="filmrev show ru" COMP_CWORD=2 filmrev
+
+A suggestion is inserted by the shell as it is printed, so a tag such as ``Palme d’Or``
+must come quoted for the shell that asks: :func:`register_shells` replaces Typer's bash
+and zsh formatters (which print values raw) with quoting ones. Fish escapes what it
+inserts itself.
 """
 
 from __future__ import annotations
@@ -20,6 +25,46 @@ import typer
 from filmrev.paths import resolve_library
 
 MAX_SUGGESTIONS = 200
+_BASH_SAFE = frozenset("-_./,:@%+=^")
+
+
+def bash_word(value: str) -> str:
+    """``Palme d’Or`` → ``Palme\\ d’Or``: a backslash before each character bash would read."""
+    return "".join(
+        char
+        if char.isalnum() or char in _BASH_SAFE or (not char.isascii() and not char.isspace())
+        else "\\" + char
+        for char in value
+    )
+
+
+def zsh_word(value: str) -> str:
+    """A value for Typer's ``_arguments '*: :((...))'`` line, which zsh evals twice.
+
+    Inside the double quotes ``\\ " $ ` :`` are escaped; a straight quote closes and
+    reopens the single quotes around the whole line (``'\\''``).
+    """
+    for special in ("\\", '"', "$", "`", ":"):
+        value = value.replace(special, "\\" + special)
+    return '"' + value.replace("'", "'\\''") + '"'
+
+
+def register_shells() -> None:
+    """Use the quoting bash and zsh formatters (call after Typer registered its own)."""
+    from typer._click.shell_completion import CompletionItem, add_completion_class
+    from typer._completion_classes import BashComplete, ZshComplete
+
+    class QuotingBash(BashComplete):
+        def format_completion(self, item: CompletionItem) -> str:
+            return bash_word(str(item.value))
+
+    class QuotingZsh(ZshComplete):
+        def format_completion(self, item: CompletionItem) -> str:
+            value = zsh_word(str(item.value))
+            return f"{value}:{zsh_word(str(item.help))}" if item.help else value
+
+    add_completion_class(QuotingBash, "bash")
+    add_completion_class(QuotingZsh, "zsh")
 
 
 def _reviews(ctx: typer.Context | None) -> list[dict[str, Any]]:

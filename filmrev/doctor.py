@@ -31,6 +31,7 @@ from filmrev.errors import FilmrevError
 from filmrev.model import Review, unique_slug
 from filmrev.paths import LibraryPaths
 from filmrev.storage import lock_is_held, temp_files
+from filmrev.tagging import lookalikes, merge_lookalikes
 
 if TYPE_CHECKING:
     from filmrev.store import Library
@@ -267,6 +268,15 @@ def _check_library(library: Library, report: Report) -> None:
         )
     else:
         report.add("tags", "ok", "normalised")
+    groups = lookalikes(reviews)
+    if groups:
+        shown = "; ".join(" = ".join(repr(tag) for tag in group) for group in groups[:3])
+        report.add(
+            "look-alike tags",
+            "problem",
+            f"{len(groups)} tag(s) spelled more than one way ({shown}); "
+            "`doctor --fix` merges each into its first spelling",
+        )
     if other:
         report.add(
             "normal form",
@@ -402,6 +412,11 @@ def _repair_library(library: Library) -> list[str]:
     if untidy:
         library.mark_dirty()
         done.append(f"normalised the stored fields of reviews {_ids_list(untidy)}")
+    merged = merge_lookalikes(library.reviews())
+    for review in merged:
+        library.save(review, touch=False)
+    if merged:
+        done.append(f"merged look-alike tags on reviews {_ids_list([r.id for r in merged])}")
     reviews = library.summaries()
     taken = library.slugs()
     for review_id, slug in sorted(_slug_problems(reviews).items()):

@@ -36,6 +36,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from filmrev.editor_document import (
     DEFAULT_TEMPLATE,
+    ERROR_PREFIX,
     GENERATED,
     SURROGATE,
     Invalid,
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
 
     from filmrev.drafts import Draft
     from filmrev.model import Review
+    from filmrev.store import Library
 
 T = TypeVar("T")
 
@@ -92,8 +94,13 @@ def load_template() -> str:
 # --- running programs in the terminal -----------------------------------------------------
 
 
-def editor_command(*, need_terminal: bool = False) -> list[str]:
-    """``$VISUAL`` > ``$EDITOR`` > nano > vi, split like a shell would split it."""
+def editor_command(
+    *, need_terminal: bool = False, instead: str = "pass the values as options"
+) -> list[str]:
+    """``$VISUAL`` > ``$EDITOR`` > nano > vi, split like a shell would split it.
+
+    ``instead``: what the command can do without an editor, for the no-terminal message.
+    """
     for variable in ("VISUAL", "EDITOR"):
         value = os.environ.get(variable, "").strip()
         if value:
@@ -106,7 +113,7 @@ def editor_command(*, need_terminal: bool = False) -> list[str]:
     if need_terminal and not (sys.stdin is not None and sys.stdin.isatty()):
         raise FilmrevError(
             "no terminal for the editor: run this on a terminal, set $VISUAL or $EDITOR "
-            "to an editor that needs none, or pass the values as options"
+            f"to an editor that needs none, or {instead}"
         )
     for name in FALLBACK_EDITORS:
         if shutil.which(name):
@@ -193,6 +200,7 @@ def edit_until_valid(
         try:
             run_editor(command, path)
         except EditorFailed as error:
+            read()  # what a crashed editor had saved is kept
             raise Cancelled(f"{error}; nothing saved; {keep_note}") from None
         after = read()
         if not after.strip():
@@ -219,11 +227,22 @@ def _add_accept(paths: LibraryPaths) -> Callable[[str], Review]:
         fields, position = parse_document(text, slug_allowed=False)
         try:
             with writing(paths) as library:
+                if fields.get("tags"):
+                    fields["tags"] = _library_tags(library, fields["tags"])
                 return library.add(fields, rank=position)
         except ValidationError as error:
             raise Invalid([error.message]) from None
 
     return accept
+
+
+def _library_tags(library: Library, tags: Any) -> Any:
+    """Tags typed in the editor, spelled as the library spells them (``You've`` → ``You’ve``)."""
+    from filmrev.tagging import canonical_tags, spellings
+
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        return tags  # the model rejects it with its own message
+    return canonical_tags(tags, spellings(library.summaries()))
 
 
 def _typed(key: str, value: Any) -> Any:
@@ -274,16 +293,72 @@ def _run_draft(paths: LibraryPaths, draft: Draft, *, saved_as_is: bool, force: b
     else:
         assert draft.review_id is not None and draft.base_updated is not None
         accept = _edit_accept(paths, draft.review_id, draft.base_updated, force=force, draft=draft)
-    review = edit_until_valid(
-        draft.path,
-        draft.read_text,
-        draft.write_text,
-        accept,
-        keep_note=drafts.kept_note(draft),
-        saved_as_is=saved_as_is,
-    )
+    with _editing_copy(draft) as (path, read, write):
+        review = edit_until_valid(
+            path,
+            read,
+            write,
+            accept,
+            keep_note=drafts.kept_note(draft),
+            saved_as_is=saved_as_is,
+        )
     _finish(draft)
     return review
+
+
+@contextlib.contextmanager
+def _editing_copy(
+    draft: Draft,
+) -> Iterator[tuple[Path, Callable[[], str], Callable[[str], None]]]:
+    """The editor works on a copy of the draft in a private temp folder (0700).
+
+    Its swap and backup files (vim's ``.1.md.swp``) land there, not in ``drafts/``, so a
+    restore never meets vim's E325 prompt about an old session. What the editor saves is
+    copied into the draft after each run, and when the terminal goes away (SIGHUP) or
+    filmrev is told to stop (SIGTERM) while the editor runs.
+    """
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="filmrev-edit-"))
+    path = folder / f"draft-{draft.id}.md"
+
+    def write_copy(text: str) -> None:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8", "surrogateescape"))
+
+    def read() -> str:
+        try:
+            text = path.read_bytes().decode("utf-8", "surrogateescape")
+        except FileNotFoundError:  # the editor moved it away: nothing saved
+            text = ""
+        if text.strip() and text != draft.read_text():
+            draft.write_text(text)  # the draft always holds what the editor saved last
+        return text
+
+    def write(text: str) -> None:
+        write_copy(text)
+        draft.write_text(text)
+
+    def rescue(signum: int, frame: FrameType | None) -> None:
+        with contextlib.suppress(FilmrevError, OSError):
+            read()
+        shutil.rmtree(folder, ignore_errors=True)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    write_copy(draft.read_text())
+    previous = {}
+    try:
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(ValueError):  # not the main thread
+                previous[signum] = signal.signal(signum, rescue)
+        yield path, read, write
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def compose_new(paths: LibraryPaths, fields: dict[str, Any], position: int | None) -> Review:
@@ -420,6 +495,8 @@ def _edit_accept(
                             [f"slug {wanted['slug']!r} is reserved (a Windows device name)"]
                         )
                     candidate = current.evolve(**{key: wanted[key] for key in changed})
+                if candidate.tags != current.tags:
+                    candidate = candidate.evolve(tags=_library_tags(library, list(candidate.tags)))
                     rank_changed = rank_changed and position != current.rank
                 if candidate == current and not rank_changed:
                     from filmrev.cli import note
@@ -459,6 +536,24 @@ def edit_existing(paths: LibraryPaths, ref: str) -> None:
     _run_draft(paths, draft, saved_as_is=False, force=False)
 
 
+def _refresh_errors(draft: Draft) -> None:
+    """Replace a draft's ``# error:`` lines with the problems it has now (none when fixed).
+
+    A draft kept after a lost terminal may hold errors the person had already fixed.
+    """
+    text = draft.read_text()
+    if ERROR_PREFIX not in text:
+        return
+    clean = strip_errors(text)
+    try:
+        parse_document(clean, slug_allowed=draft.kind == "edit")
+        fresh = clean
+    except Invalid as invalid:
+        fresh = with_errors(clean, invalid.errors)
+    if fresh != text:
+        draft.write_text(fresh)
+
+
 def restore(
     paths: LibraryPaths, draft: Draft, *, open_editor: bool = True, force: bool = False
 ) -> Review:
@@ -468,6 +563,11 @@ def restore(
     if draft.kind == "edit" and (draft.review_id is None or draft.base_updated is None):
         raise ValidationError(f"draft {draft.id} does not say which review it edits")
     if open_editor:
+        editor_command(
+            need_terminal=True,
+            instead=f"save it as it is with `filmrev drafts restore {draft.id} --no-edit`",
+        )
+        _refresh_errors(draft)
         return _run_draft(
             paths, draft, saved_as_is=not draft.is_pristine(draft.read_text()), force=force
         )

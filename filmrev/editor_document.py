@@ -30,13 +30,13 @@ original_title:
 year:             # release year, e.g. 2012
 rating:           # 0.5 to 5 in half steps, e.g. 4.5
 rank:             # all-time rank: the film goes there, the others shift down
-tags: []          # e.g. [French, "Gritty, Grittness"] (quote a tag with a comma)
+tags:             # one per line below, as: - Gritty, Grittness
 director:
-cast: []          # e.g. [Marion Cotillard, Matthias Schoenaerts]
-crew: {}          # role: names, e.g. {composer: [Alexandre Desplat]}
+cast:             # one per line below, as: - Marion Cotillard
+crew:             # a role, then its names: composer: and below it - Alexandre Desplat
 tagline:          # the one-line hook
 watched:          # date watched, YYYY-MM-DD
-links: []         # URLs, e.g. the trailer
+links:            # one URL per line below, as: - https://www.youtube.com/watch?v=…
 status: draft     # draft or published
 published:        # date published, YYYY-MM-DD
 url:              # the post's canonical URL
@@ -72,6 +72,29 @@ def yaml_value(value: Any) -> str:
         value = list(value)
     text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=float("inf"))
     return text.removesuffix("\n...\n").rstrip("\n")
+
+
+def yaml_block(key: str, value: Any) -> list[str]:
+    """``key: value`` as YAML lines; a non-empty list or mapping in block style::
+
+    tags:
+    - Gritty, Grittness
+    """
+    import yaml
+
+    if isinstance(value, tuple):
+        value = list(value)
+    if not isinstance(value, (list, dict)) or not value:
+        rendered = yaml_value(value) if value not in ([], {}) else ""
+        return [f"{key}: {rendered}" if rendered else f"{key}:"]
+    text = yaml.safe_dump(
+        {key: value},
+        default_flow_style=False,
+        allow_unicode=True,
+        width=float("inf"),
+        sort_keys=False,
+    )
+    return text.rstrip("\n").split("\n")
 
 
 def _split_value_comment(rest: str) -> tuple[str, str]:
@@ -139,12 +162,12 @@ def render_document(
         if key in values:
             seen.add(key)
             _, comment = _split_value_comment(match["rest"])
-            rendered = yaml_value(values[key])
-            start = f"{key}: {rendered}" if rendered else f"{key}:"
+            start, *block = yaml_block(key, values[key])
             if comment:
                 hash_column = len(line) - len(comment.lstrip())
                 start += " " * max(1, hash_column - len(start)) + comment.lstrip()
             out.append(start)
+            out.extend(block)
         else:
             out.append(line)
             out.extend(continuation)
@@ -153,7 +176,7 @@ def render_document(
             out.append(extra + extra_comment)
     for key, value in values.items():
         if key not in seen and value not in (None, "", [], {}, ()):
-            out.append(f"{key}: {yaml_value(value)}")
+            out.extend(yaml_block(key, value))
     text_body = template_body if body is None else body
     return "---\n" + "".join(line + "\n" for line in out) + "---\n\n" + text_body
 
@@ -170,8 +193,18 @@ def strip_errors(text: str) -> str:
 
 
 def with_errors(text: str, errors: Sequence[str]) -> str:
-    """The text with ``# error: …`` lines right after the opening ``---`` (old ones replaced)."""
-    comments = "".join(f"{ERROR_PREFIX}{error}\n" for error in errors)
+    """The text with ``# error: …`` lines right after the opening ``---`` (old ones replaced).
+
+    A ``(line N)`` in an error counts lines of the text without error lines; it is moved
+    down by the lines inserted, so it names the line in the file the editor re-opens.
+    """
+    shift = len(errors)
+
+    def moved(found: re.Match[str]) -> str:
+        number = int(found.group(1))
+        return f"(line {number + shift if number > 1 else number})"
+
+    comments = "".join(f"{ERROR_PREFIX}{_YAML_LINE.sub(moved, error)}\n" for error in errors)
     text = strip_errors(text)
     if _front_and_body(text) is None:
         return f"---\n{comments}---\n\n{text}"
@@ -197,17 +230,83 @@ def field_errors(fields: Mapping[str, Any]) -> list[str]:
     return errors
 
 
+#: Fields holding one piece of text, which YAML may read as something else (1917, No, [REC]).
+TEXT_FIELDS = ("title", "original_title", "director", "tagline", "url", "status")
+#: Fields holding a list of texts.
+LIST_FIELDS = ("tags", "cast", "links")
+_YAML_LINE = re.compile(r"\(line (\d+)\)")
+
+
+def _typed_lines(text: str) -> dict[str, str]:
+    """``{key: the value as typed}`` for the ``key: value`` lines of the front matter."""
+    split = _front_and_body(text)
+    typed: dict[str, str] = {}
+    for line in split[0] if split else []:
+        match = _KEY_LINE.match(line)
+        if match:
+            value, _ = _split_value_comment(match["rest"])
+            typed.setdefault(match["key"], value or match["rest"].strip())
+    return typed
+
+
+def _quote_hint(key: str, typed: str, what: str = "") -> str:
+    """``put the title in quotes: title: '1917'``."""
+    return f"put the {what or key.replace('_', ' ')} in quotes: {key}: {yaml_value(typed)}"
+
+
+def _yaml_error_hint(text: str, message: str) -> str:
+    """A YAML error on a ``key: value`` line (``title: 2001: A Space Odyssey``) with the fix."""
+    found = _YAML_LINE.search(message)
+    lines = text.split("\n")
+    if found is None or not 0 < int(found.group(1)) <= len(lines):
+        return message
+    match = _KEY_LINE.match(lines[int(found.group(1)) - 1])
+    if match is None or match["key"] not in TEXT_FIELDS or not match["rest"].strip():
+        return message
+    return f"{message}; {_quote_hint(match['key'], match['rest'].strip())}"
+
+
+def _type_hints(fields: Mapping[str, Any], typed: Mapping[str, str]) -> list[str]:
+    """How to fix text that YAML read as a number, yes/no, a date, a list or a comment."""
+    hints: list[str] = []
+    for key in TEXT_FIELDS:
+        value = fields.get(key)
+        shown = typed.get(key, "")
+        if value is None and key == "title" and shown.startswith("#"):
+            hints.append(f"title is required ('#' starts a comment); {_quote_hint(key, shown)}")
+        elif value is not None and not isinstance(value, str) and shown:
+            hints.append(f"{key} must be text; {_quote_hint(key, shown)}")
+    for key in LIST_FIELDS:
+        value = fields.get(key)
+        item = key.removesuffix("s") if key != "cast" else "name"
+        if isinstance(value, str):
+            hints.append(f"{key} must be a list: one {item} per line below {key}:, as - {value}")
+        elif isinstance(value, list):
+            for entry in value:
+                if entry is not None and not isinstance(entry, (str, dict, list)):
+                    hints.append(
+                        f"{key}: {entry!r} is not text; put the {item} in quotes: "
+                        f"- {yaml_value(str(entry))}"
+                    )
+                    break
+    return hints
+
+
 def parse_document(text: str, *, slug_allowed: bool) -> tuple[dict[str, Any], int | None]:
-    """The fields (with ``body``) and rank of an edited document, or :class:`Invalid`."""
+    """The fields (with ``body``) and rank of an edited document, or :class:`Invalid`.
+
+    ``# error:`` lines are ignored, so line numbers count as in the file without them.
+    """
     from filmrev import frontmatter
     from filmrev.model import parse_rank
 
     if SURROGATE.search(text):
         raise Invalid(["the file is not valid UTF-8; save it as UTF-8"])
+    text = strip_errors(text)
     try:
         front, body = frontmatter.split(text)
     except ValidationError as error:
-        raise Invalid([error.message]) from None
+        raise Invalid([_yaml_error_hint(text, error.message)]) from None
     if front is None:
         raise Invalid(["the front matter is missing: the file must start with a '---' line"])
     fields = {key: value for key, value in front.items() if key not in GENERATED}
@@ -218,9 +317,13 @@ def parse_document(text: str, *, slug_allowed: bool) -> tuple[dict[str, Any], in
             "change it later with `filmrev edit REF --slug NEW` (remove this line)"
         )
         fields.pop("slug")
-    if fields.get("title") in (None, ""):
+    hints = _type_hints(fields, _typed_lines(text))
+    if hints:
+        errors.extend(hints)  # instead of the model's "title must be text"
+    elif fields.get("title") in (None, ""):
         errors.append("title is required")
-    errors.extend(field_errors(fields))
+    if not hints:
+        errors.extend(field_errors(fields))
     if errors:
         raise Invalid(list(dict.fromkeys(errors)))
     position = parse_rank(fields.pop("rank", None))

@@ -298,17 +298,30 @@ def parse_timestamp(value: object, field_name: str) -> str:
     raise ValidationError(f"{field_name} must be an ISO 8601 timestamp (got {shown(value)})")
 
 
+# Runs of spaces and tabs inside a tag become one space. Not every white space, as
+# filmrev.folding.normalise_spacing does: a CR, NEL or other control character must
+# survive storage byte for byte (tests/reliability/test_hostile_text.py); fold() still
+# treats them as spaces when tags are compared.
+_TAG_SPACES = re.compile(r"[ \t]+")
+
+
 def parse_tags(values: Iterable[object]) -> tuple[str, ...]:
-    """Trimmed, non-empty tags, unique case-insensitively; the first spelling wins."""
+    """Tags with their spacing normalised, non-empty, unique by :func:`filmrev.folding.fold`.
+
+    Tags differing only in case, accents, typography (``’`` ``'``) or inner spacing are one
+    tag; the first spelling wins.
+    """
+    from filmrev.folding import fold
+
     tags: list[str] = []
     seen: set[str] = set()
     for value in values:
         if not isinstance(value, str):
             raise ValidationError(f"tags must be text (got {shown(value)})")
-        tag = value.strip()
+        tag = _TAG_SPACES.sub(" ", value.strip())
         if not tag:
             raise ValidationError("a tag must not be empty")
-        key = tag.casefold()
+        key = fold(tag)
         if key not in seen:
             seen.add(key)
             tags.append(tag)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from filmrev.folding import fold
 from filmrev.model import Review
-from filmrev.refs import fold
 from filmrev.search import matches
 
 
@@ -20,12 +20,12 @@ def filter_reviews(
     person: str | None = None,
     watched_year: int | None = None,
 ) -> list[Review]:
-    """Reviews that pass every given filter (tags: all of them, case-insensitively)."""
-    wanted_tags = {tag.strip().casefold() for tag in tags}
+    """Reviews that pass every given filter (tags: all of them, compared folded)."""
+    wanted_tags = {fold(tag) for tag in tags}
     wanted_person = fold(person.strip()) if person else None
     kept: list[Review] = []
     for review in reviews:
-        if wanted_tags and not wanted_tags <= {tag.casefold() for tag in review.tags}:
+        if wanted_tags and not wanted_tags <= {fold(tag) for tag in review.tags}:
             continue
         if year is not None and review.year != year:
             continue

@@ -100,7 +100,7 @@ def insert_at(order: Sequence[int], review_id: int, pos: int) -> list[int]:
     rest = remove(order, review_id)
     limit = len(rest) + 1
     if not 1 <= pos <= limit:
-        raise ValidationError(f"position must be 1 to {limit} (got {pos})")
+        raise ValidationError(f"rank must be 1 to {limit} (got {pos})")
     rest.insert(pos - 1, review_id)
     return rest
 

@@ -95,7 +95,7 @@ def test_show_finds_a_misspelled_title_but_unknown_refs_fail(cli: Runner) -> Non
 
 def test_ambiguous_ref_lists_candidates(cli: Runner) -> None:
     cli("add", "Amour", "--year", "2012")
-    cli("add", "Amour", "--year", "2012")
+    cli("add", "Amour", "--year", "2012", "--force")  # the same film twice needs --force
     result = cli("show", "amour")
     assert result.code == 1
     assert "matches several reviews: amour-2012 (1), amour-2012-2 (2)" in result.err
@@ -212,10 +212,10 @@ def test_rank_set_and_clear_keep_ranks_1_to_k(cli: Runner, isolated_library: Pat
         (("add", "X", "--watched", "2024-13-01"), "watched must be a date as YYYY-MM-DD"),
         (("add", "X", "--crew", "Desplat"), "crew must be ROLE=NAME"),
         (("add", "X", "--link", "javascript:alert(1)"), "link must be an http:// or https:// URL"),
-        (("add", "X", "--rank", "5"), "position must be 1 to 2 (got 5)"),
+        (("add", "X", "--rank", "5"), "rank must be 1 to 2 (got 5)"),
         (("show", "nope"), "no review matches 'nope'"),
         (("rank", "set", "a", "0"), "rank must be a whole number ≥ 1 (got 0)"),
-        (("rank", "set", "a", "3"), "position must be 1 to 1 (got 3)"),
+        (("rank", "set", "a", "3"), "rank must be 1 to 1 (got 3)"),
         (("edit", "a", "--clear", "title"), "cannot clear 'title'"),
     ],
 )

@@ -397,7 +397,7 @@ def test_move_to_the_same_place_writes_nothing(cli: Runner, isolated_library: Pa
         (("aftersun-2022", "--up", "1"), "aftersun-2022 is not ranked; rank it with"),
         (("amour-2012", "--above", "aftersun-2022"), "aftersun-2022 is not ranked"),
         (("amour-2012", "--below", "amour-2012"), "cannot move amour-2012 relative to itself"),
-        (("amour-2012", "--to", "5"), "position must be 1 to 4 (got 5)"),
+        (("amour-2012", "--to", "5"), "rank must be 1 to 4 (got 5)"),
         (("amour-2012", "--to", "0"), "rank must be a whole number ≥ 1 (got 0)"),
         (("amour-2012", "--up", "0"), "--up must be a whole number ≥ 1 (got '0')"),
         (("amour-2012", "--down", "two"), "--down must be a whole number ≥ 1 (got 'two')"),

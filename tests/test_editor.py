@@ -145,7 +145,10 @@ def test_edit_opens_every_field_and_saves(
 ) -> None:
     editor.steps(
         {
-            "replace": [["rating:", "rating: 4.5"], ["cast: []", "cast: [Marion Cotillard]"]],
+            "replace": [
+                ["rating:", "rating: 4.5"],
+                ["Marion Cotillard\n", "Marion Cotillard\n- Marion Cotillard\n"],
+            ],
             "body": "A new body with “curly quotes”.\n",
         }
     )
@@ -154,7 +157,13 @@ def test_edit_opens_every_field_and_saves(
     (run,) = editor.runs()
     assert run["argv"][0] == "--wait"  # EDITOR is split like a shell: "python script --wait"
     text = run["text"]
-    for field in ("title:", "slug: rust-and-bone-2012", "tags: ['Gritty, Grittness']", "crew:"):
+    for field in (
+        "title:",
+        "slug: rust-and-bone-2012",
+        "tags:",
+        "\n- Gritty, Grittness\n",
+        "crew:",
+    ):
         assert field in text
     for generated in ("\nid:", "\ncreated:", "\nupdated:"):
         assert generated not in text
@@ -192,7 +201,7 @@ def test_broken_yaml_reopens_and_unchanged_retry_keeps_draft(
     cli: Runner, editor: FakeEditor, rust: str, isolated_library: Path
 ) -> None:
     before = library_bytes(isolated_library)
-    editor.steps({"replace": [["tags: [", "tags: [[["]]}, {"noop": True})
+    editor.steps({"replace": [["\n- Gritty", "\n- [[[Gritty"]]}, {"noop": True})
     result = cli("edit", rust)
     assert result.code == 1
     assert "unchanged; nothing saved" in result.err

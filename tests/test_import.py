@@ -272,7 +272,8 @@ def test_markdown_errors_name_file_and_line_and_change_nothing(
         f"{folder}/b-rating.md:4: rating must be 0.5 to 5 in steps of 0.5 (got 7)",
         f"{folder}/c-yaml.md:2: front matter is not valid YAML (line 2): "
         "expected ',' or ']', but got '<stream end>'",
-        f"{folder}/d-none.md:1: no front matter: a review file starts with a '---' line",
+        f"{folder}/d-none.md:1: no front matter: a review file starts with a '---' line; "
+        f"to make a review of plain text, use `filmrev add TITLE --body-file {folder}/d-none.md`",
         f"{folder}/e-field.md:3: unknown field 'ratin' "
         "(--ignore-unknown imports the known ones); fields are: "
         + ", ".join(

@@ -87,11 +87,11 @@ def test_insert_at_new_and_existing() -> None:
 @pytest.mark.parametrize(
     ("order", "review_id", "pos", "message"),
     [
-        ([1, 2, 3], 9, 5, "position must be 1 to 4 (got 5)"),
-        ([1, 2, 3], 9, 0, "position must be 1 to 4 (got 0)"),
-        ([1, 2, 3], 2, 4, "position must be 1 to 3 (got 4)"),
-        ([1, 2, 3], 2, -1, "position must be 1 to 3 (got -1)"),
-        ([], 7, 2, "position must be 1 to 1 (got 2)"),
+        ([1, 2, 3], 9, 5, "rank must be 1 to 4 (got 5)"),
+        ([1, 2, 3], 9, 0, "rank must be 1 to 4 (got 0)"),
+        ([1, 2, 3], 2, 4, "rank must be 1 to 3 (got 4)"),
+        ([1, 2, 3], 2, -1, "rank must be 1 to 3 (got -1)"),
+        ([], 7, 2, "rank must be 1 to 1 (got 2)"),
     ],
 )
 def test_insert_at_position_range(order: list[int], review_id: int, pos: int, message: str) -> None:
@@ -132,7 +132,7 @@ def test_move_up_and_down_clamp_at_the_ends() -> None:
         ({"up": 1, "to": 2}, "give exactly one of above, below, to, up or down (got to, up)"),
         ({"above": 9}, "review 9 is not ranked"),
         ({"below": 2}, "cannot move review 2 relative to itself"),
-        ({"to": 4}, "position must be 1 to 3 (got 4)"),
+        ({"to": 4}, "rank must be 1 to 3 (got 4)"),
         ({"up": 0}, "up must be at least 1 (got 0)"),
         ({"down": -2}, "down must be at least 1 (got -2)"),
     ],
@@ -177,7 +177,7 @@ def test_random_operations_keep_ranks_1_to_k(data: st.DataObject) -> None:
                 assert order.index(review_id) == pos - 1
                 ranked_after = True
             else:
-                with pytest.raises(ValidationError, match="position must be"):
+                with pytest.raises(ValidationError, match="rank must be"):
                     insert_at(order, review_id, pos)
         elif operation == "remove":
             order = remove(order, review_id)

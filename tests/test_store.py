@@ -70,7 +70,7 @@ def test_ranks_insert_shift_and_close_gaps(paths: LibraryPaths) -> None:
 def test_rank_outside_1_to_k_plus_1_is_refused_and_file_unchanged(paths: LibraryPaths) -> None:
     add(paths, "A", rank=1)
     before = paths.file.read_bytes()
-    with pytest.raises(ValidationError, match="position must be 1 to 2"):
+    with pytest.raises(ValidationError, match="rank must be 1 to 2"):
         add(paths, "B", rank=3)
     assert paths.file.read_bytes() == before
 

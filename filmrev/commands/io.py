@@ -358,9 +358,12 @@ def _action_line(action: Action, dry_run: bool) -> str:
     if action.changed:
         detail = ": " + ", ".join(action.changed)
     if action.kind == "skip":
-        detail = ": edited in filmrev since its last import; --overwrite would set " + ", ".join(
-            action.kept
+        why = (
+            "edited in filmrev since its last import"
+            if action.imported_before
+            else "made in filmrev, never imported"
         )
+        detail = f": {why}; --overwrite would set " + ", ".join(action.kept)
     if action.note:
         detail += f" ({action.note})"
     verb = action.kind if dry_run else "skipped"

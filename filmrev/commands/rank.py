@@ -23,7 +23,8 @@ from filmrev.cli import (
     usage_error,
     write_data,
 )
-from filmrev.commands.reviews import find, find_for_change, load_library
+from filmrev.commands.reviews import find, find_for_change, load_library, settle_ref
+from filmrev.completion import complete_ref
 from filmrev.errors import Cancelled, ChecksFailed, FilmrevError, ValidationError
 from filmrev.terminal import clean, rating_label
 
@@ -65,7 +66,12 @@ YearFilter = Annotated[
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most N films.")]
 FormatOption = Annotated[RankFormat, typer.Option("--format", "-f", help="Output format.")]
 DataFormatOption = Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")]
-RefArgument = Annotated[str, typer.Argument(help="Id or slug.", metavar="REF", show_default=False)]
+RefArgument = Annotated[
+    str,
+    typer.Argument(
+        help="Id or slug.", metavar="REF", show_default=False, autocompletion=complete_ref
+    ),
+]
 
 
 def label(review: Review) -> str:
@@ -203,7 +209,9 @@ def rank_set(
     from filmrev.model import parse_rank
     from filmrev.store import writing
 
-    with writing(library_paths(ctx)) as library:
+    paths = library_paths(ctx)
+    ref = settle_ref(paths, ref)  # any question before the lock
+    with writing(paths) as library:
         review = find_for_change(library, ref)
         wanted = parse_rank(position)
         if wanted is None:
@@ -222,7 +230,9 @@ def rank_clear(ctx: typer.Context, ref: RefArgument) -> None:
     from filmrev import ranking
     from filmrev.store import writing
 
-    with writing(library_paths(ctx)) as library:
+    paths = library_paths(ctx)
+    ref = settle_ref(paths, ref)  # any question before the lock
+    with writing(paths) as library:
         review = find_for_change(library, ref)
         _apply_order(library, review, ranking.remove(library.ranked_order(), review.id))
     _report_move(review, None)
@@ -252,11 +262,21 @@ def rank_move(
     ref: RefArgument,
     above: Annotated[
         str | None,
-        typer.Option("--above", help="Put it just above this film (id or slug).", metavar="OTHER"),
+        typer.Option(
+            "--above",
+            help="Put it just above this film (id or slug).",
+            metavar="OTHER",
+            autocompletion=complete_ref,
+        ),
     ] = None,
     below: Annotated[
         str | None,
-        typer.Option("--below", help="Put it just below this film (id or slug).", metavar="OTHER"),
+        typer.Option(
+            "--below",
+            help="Put it just below this film (id or slug).",
+            metavar="OTHER",
+            autocompletion=complete_ref,
+        ),
     ] = None,
     to: Annotated[
         str | None, typer.Option("--to", help="Put it at rank POS (1..K).", metavar="POS")
@@ -285,11 +305,16 @@ def rank_move(
     if len(chosen) != 1:
         got = f" (got {', '.join(chosen)})" if chosen else ""
         usage_error(f"give exactly one of --above, --below, --to, --up or --down{got}")
-    with writing(library_paths(ctx)) as library:
+    paths = library_paths(ctx)
+    ref = settle_ref(paths, ref)  # any question before the lock
+    other_ref = above if above is not None else below
+    if other_ref is not None:
+        other_ref = settle_ref(paths, other_ref)
+    with writing(paths) as library:
         review = _ranked(find_for_change(library, ref))
         options: dict[str, int | None] = {}
-        if above is not None or below is not None:
-            other = _ranked(find_for_change(library, above if above is not None else below or ""))
+        if other_ref is not None:
+            other = _ranked(find_for_change(library, other_ref))
             if other.id == review.id:
                 raise ValidationError(f"cannot move {review.slug} relative to itself")
             options["above" if above is not None else "below"] = other.id
@@ -606,7 +631,12 @@ def rank_history(
     ctx: typer.Context,
     ref: Annotated[
         str,
-        typer.Argument(help="Id, slug, or (part of) a title.", metavar="REF", show_default=False),
+        typer.Argument(
+            help="Id, slug, or (part of) a title.",
+            metavar="REF",
+            show_default=False,
+            autocompletion=complete_ref,
+        ),
     ],
     output_format: DataFormatOption = DataFormat.table,
 ) -> None:

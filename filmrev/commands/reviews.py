@@ -191,6 +191,15 @@ def crew_pairs(crew: list[str] | None) -> list[tuple[str, str]]:
     return [parse_crew_option(text) for text in crew or []]
 
 
+def library_tags(library: Library, tags: Any) -> Any:
+    """``tags`` as the library already spells them (``You've`` → ``You’ve``), when a list."""
+    from filmrev.tagging import canonical_tags, spellings
+
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        return tags  # the model rejects it with its own message
+    return canonical_tags(tags, spellings(library.summaries()))
+
+
 # --- add --------------------------------------------------------------------------
 
 
@@ -216,6 +225,12 @@ def add(
     original_title: OriginalTitleOption = None,
     body: BodyOption = None,
     body_file: BodyFileOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Add even a film already in the library, or a future watched date."
+        ),
+    ] = False,
 ) -> None:
     """Add a review and print its slug.
 
@@ -255,13 +270,23 @@ def add(
     fields.pop("rank", None)
     for generated in ("id", "slug", "created", "updated"):
         fields.pop(generated, None)
+    from filmrev.cli import note
+    from filmrev.guards import check_new_film
+
     if body is None and body_file is None and stdin_is_tty():
         from filmrev import editor
+        from filmrev.index import load_summaries
 
+        warning = check_new_film(load_summaries(paths), fields, force=force)  # before typing
         review = editor.compose_new(paths, fields, position)  # saves, then drops the draft
     else:
         with writing(paths) as library:
+            warning = check_new_film(library.summaries(), fields, force=force)
+            if fields.get("tags"):
+                fields["tags"] = library_tags(library, fields["tags"])
             review = library.add(fields, rank=position)
+    if warning:
+        note(f"warning: {warning}")
     write_data(review.slug + "\n")
 
 
@@ -292,6 +317,33 @@ def find(library: Library, ref: str) -> Review:
     return library.get(found.id) or found
 
 
+def settle_ref(paths: LibraryPaths, ref: str) -> str:
+    """Ask the fuzzy-REF question of a destructive command before the lock is taken.
+
+    A person may think for minutes; holding the lock meanwhile would make another
+    writer give up. Returns a REF that the locked step resolves exactly (an id).
+    """
+    return ref if ref.strip().isdigit() else str(settle_review(paths, ref).id)
+
+
+def settle_review(paths: LibraryPaths, ref: str) -> Review:
+    """The review a destructive command's REF names, a fuzzy match confirmed; no lock held."""
+    from filmrev.index import load_summaries
+    from filmrev.refs import resolve
+
+    match = resolve(ref, load_summaries(paths), destructive=True)
+    return match.review if match.exact else _confirmed(ref, match.review)
+
+
+def _confirmed(ref: str, review: Review) -> Review:
+    question = f"{ref!r} is not an id or slug; did you mean {review.slug} ({review.display_title})?"
+    if not confirm(question):
+        raise Cancelled(
+            f"{ref!r} is not an id or exact slug (closest: {review.slug}); nothing changed"
+        )
+    return review
+
+
 def find_for_change(library: Library, ref: str) -> Review:
     """A review for a destructive command: id or exact slug, or a fuzzy match confirmed on a TTY."""
     from filmrev.refs import resolve
@@ -302,13 +354,8 @@ def find_for_change(library: Library, ref: str) -> Review:
     match = resolve(ref, library.summaries(), destructive=True)
     if match.exact:
         return library.get(match.review.id) or match.review
-    review = match.review
-    question = f"{ref!r} is not an id or slug; did you mean {review.slug} ({review.display_title})?"
-    if not confirm(question):
-        raise Cancelled(
-            f"{ref!r} is not an id or exact slug (closest: {match.review.slug}); nothing changed"
-        )
-    return library.get(match.review.id) or match.review
+    review = _confirmed(ref, match.review)
+    return library.get(review.id) or review
 
 
 @app.command(no_args_is_help=True)
@@ -599,10 +646,22 @@ def edit(
 
         editor.edit_existing(paths, ref)
         return
+    if body_file is not None and not changes.get("body", "").strip():
+        # An empty body part (a front-matter-only document) never wipes the text.
+        changes.pop("body", None)
+        if "body" not in [name.strip() for name in clear or []]:
+            from filmrev.cli import note
+
+            note("the document's body is empty: kept the review's text (--clear body empties it)")
+    if "watched" in changes:
+        from filmrev.guards import check_watched
+
+        check_watched(changes["watched"], force=False, forceable=False)
     position_given = rank is not None or "rank" in changes
     position = parse_rank(rank if rank is not None else changes.get("rank"))
     for ignored in ("rank", "id", "created", "updated"):
         changes.pop(ignored, None)
+    ref = settle_ref(paths, ref)
     with writing(paths) as library:
         review = find_for_change(library, ref)
         doc = review.to_doc()
@@ -622,8 +681,12 @@ def edit(
         if tag:
             doc["tags"] = [*doc["tags"], *tag]
         if remove_tag:
-            removed = {name.strip().casefold() for name in remove_tag}
-            doc["tags"] = [name for name in doc["tags"] if name.casefold() not in removed]
+            from filmrev.folding import fold
+
+            removed = {fold(name) for name in remove_tag}
+            doc["tags"] = [name for name in doc["tags"] if fold(name) not in removed]
+        if doc["tags"] != list(review.tags):
+            doc["tags"] = library_tags(library, doc["tags"])
         if cast:
             doc["cast"] = [*doc["cast"], *cast]
         if link:
@@ -664,13 +727,16 @@ def delete(
     from filmrev.store import writing
 
     paths = library_paths(ctx)
+    if not yes:
+        # Ask before taking the lock (a person may think for minutes), then re-check under it.
+        asked = settle_review(paths, ref)
+        if not stdin_is_tty():
+            raise Cancelled(f"not deleting {asked.slug}: no terminal to confirm; pass --yes")
+        if not confirm(f"Delete {asked.display_title} ({asked.slug})?"):
+            raise Cancelled(f"kept {asked.slug}; nothing changed")
+        ref = str(asked.id)
     with writing(paths) as library:
         review = find_for_change(library, ref)
-        if not yes:
-            if not stdin_is_tty():
-                raise Cancelled(f"not deleting {review.slug}: no terminal to confirm; pass --yes")
-            if not confirm(f"Delete {review.display_title} ({review.slug})?"):
-                raise Cancelled(f"kept {review.slug}; nothing changed")
         from filmrev.backups import backup_before_body_loss
 
         backup_before_body_loss(library, review, "delete")

@@ -8,15 +8,24 @@ from typing import Annotated
 import typer
 
 from filmrev.cli import library_paths, note, stdout_console, tag_app, write_data
-from filmrev.commands.reviews import find_for_change
+from filmrev.commands.reviews import find_for_change, settle_ref
+from filmrev.completion import complete_ref, complete_tag
 
 
 @tag_app.command("add", no_args_is_help=True)
 def tag_add(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Id or slug.", metavar="REF", show_default=False)],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="Id or slug.", metavar="REF", show_default=False, autocompletion=complete_ref
+        ),
+    ],
     tags: Annotated[
-        list[str], typer.Argument(help="Tags to add.", metavar="TAG...", show_default=False)
+        list[str],
+        typer.Argument(
+            help="Tags to add.", metavar="TAG...", show_default=False, autocompletion=complete_tag
+        ),
     ],
 ) -> None:
     """Add tags to a review (a tag may hold spaces, commas, apostrophes).
@@ -24,19 +33,33 @@ def tag_add(
     Example: filmrev tag add rust-and-bone-2012 'You’ve Touched Me in a Good Way' Gritty
     """
     from filmrev.store import writing
+    from filmrev.tagging import canonical_tags, spellings
 
-    with writing(library_paths(ctx)) as library:
+    paths = library_paths(ctx)
+    ref = settle_ref(paths, ref)  # any question before the lock
+    with writing(paths) as library:
         review = find_for_change(library, ref)
-        library.save(review.evolve(tags=[*review.tags, *tags]))
+        added = canonical_tags([*review.tags, *tags], spellings(library.summaries()))
+        library.save(review.evolve(tags=added))
 
 
 @tag_app.command("remove", no_args_is_help=True)
 def tag_remove(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Id or slug.", metavar="REF", show_default=False)],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="Id or slug.", metavar="REF", show_default=False, autocompletion=complete_ref
+        ),
+    ],
     tags: Annotated[
         list[str],
-        typer.Argument(help="Tags to remove (any case).", metavar="TAG...", show_default=False),
+        typer.Argument(
+            help="Tags to remove (any case or quote style).",
+            metavar="TAG...",
+            show_default=False,
+            autocompletion=complete_tag,
+        ),
     ],
 ) -> None:
     """Remove tags from a review; a tag it does not have is an error.
@@ -44,16 +67,19 @@ def tag_remove(
     Example: filmrev tag remove rust-and-bone-2012 'Gritty, Grittness'
     """
     from filmrev.errors import ValidationError
+    from filmrev.folding import fold
     from filmrev.store import writing
 
-    with writing(library_paths(ctx)) as library:
+    paths = library_paths(ctx)
+    ref = settle_ref(paths, ref)  # any question before the lock
+    with writing(paths) as library:
         review = find_for_change(library, ref)
-        have = {tag.casefold() for tag in review.tags}
-        missing = [tag for tag in tags if tag.strip().casefold() not in have]
+        have = {fold(tag) for tag in review.tags}
+        missing = [tag for tag in tags if fold(tag) not in have]
         if missing:
             raise ValidationError(f"{review.slug} has no tag {missing[0]!r}")
-        removed = {tag.strip().casefold() for tag in tags}
-        library.save(review.evolve(tags=[t for t in review.tags if t.casefold() not in removed]))
+        removed = {fold(tag) for tag in tags}
+        library.save(review.evolve(tags=[t for t in review.tags if fold(t) not in removed]))
 
 
 class TagFormat(str, Enum):

@@ -258,7 +258,11 @@ def read_markdown_file(
         problems.add(f"{name}:{found.group(1) if found else 1}", error.message)
         return None
     if front is None:
-        problems.add(f"{name}:1", "no front matter: a review file starts with a '---' line")
+        problems.add(
+            f"{name}:1",
+            "no front matter: a review file starts with a '---' line; to make a review of "
+            f"plain text, use `filmrev add TITLE --body-file {name}`",
+        )
         return None
     doc = site_fields(front)
     unknown = sorted(set(doc) - set(FIELD_ORDER) - {"body"})

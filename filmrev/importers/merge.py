@@ -29,13 +29,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from filmrev.errors import ValidationError
+from filmrev.folding import fold
 from filmrev.importers.common import (
     SOURCE_FILMREV,
     Batch,
@@ -69,6 +70,7 @@ class Action:
     changed: tuple[str, ...] = ()
     kept: tuple[str, ...] = ()
     note: str = ""
+    imported_before: bool = True  # False: a review made in filmrev, never imported
 
 
 @dataclass
@@ -145,6 +147,7 @@ class _Merge:
     first: str
     owners: dict[str, str]
     rank_allowed: bool
+    imported_before: bool = True
 
 
 class _Planner:
@@ -237,7 +240,9 @@ class _Planner:
             take("created", record.created)  # a film's created is its earliest source date
         rank_owner = owner("rank", current.rank)
         rank_allowed = self.overwrite or (not edited and rank_owner in (None, record.source))
-        return _Merge(doc, changed, kept, edited, first, owners, rank_allowed)
+        return _Merge(
+            doc, changed, kept, edited, first, owners, rank_allowed, record_keeping is not None
+        )
 
     # --- new reviews ------------------------------------------------------------------------
 
@@ -406,7 +411,15 @@ class _Planner:
             merged.doc["rank"] = rank
             if not merged.changed:
                 kind = SKIP if merged.kept and merged.edited else UNCHANGED
-                plan.actions.append(Action(kind, record.origin, current, kept=tuple(merged.kept)))
+                plan.actions.append(
+                    Action(
+                        kind,
+                        record.origin,
+                        current,
+                        kept=tuple(merged.kept),
+                        imported_before=merged.imported_before,
+                    )
+                )
                 continue
             given_updated = record.source == SOURCE_FILMREV and record.updated is not None
             merged.doc["updated"] = record.updated if given_updated else self.stamp
@@ -496,9 +509,23 @@ def plan_import(
     return _Planner(library, batch, overwrite).plan(progress or NoProgress())
 
 
+def _library_spelling(library: Library, reviews: Sequence[Review]) -> list[Review]:
+    """Imported tags spelled as the library (or the first imported review) spells them."""
+    from filmrev.tagging import canonical_tags, spellings
+
+    spelling = spellings(library.summaries())
+    spelled: list[Review] = []
+    for review in reviews:
+        tags = canonical_tags(review.tags, spelling)
+        for tag in tags:
+            spelling.setdefault(fold(tag), tag)
+        spelled.append(review if tuple(tags) == review.tags else review.evolve(tags=tags))
+    return spelled
+
+
 def apply_plan(library: Library, plan: Plan) -> None:
     """Write a plan inside a :func:`filmrev.store.writing` transaction (one file write)."""
-    library.put_reviews(plan.reviews)
+    library.put_reviews(_library_spelling(library, plan.reviews))
     if plan.order is not None:
         library.set_order(plan.order)
     if plan.comparisons:

@@ -126,7 +126,7 @@ def test_parallel_cli_adds(cli: Runner, library: Path, figures: Callable[[str], 
     script = (
         "import subprocess, sys\n"
         "for n in range(6):\n"
-        "    r = subprocess.run([sys.executable, '-m', 'filmrev', 'add', f'Amour {n}'],"
+        "    r = subprocess.run([sys.executable, '-m', 'filmrev', 'add', f'Amour {n}', '--force'],"
         " capture_output=True, text=True)\n"
         "    print(r.returncode, r.stdout.strip(), r.stderr.strip(), flush=True)\n"
     )
