@@ -122,13 +122,20 @@ def _unnormal(library: Library) -> tuple[list[int], list[int]]:
 
 def _html_bodies(library: Library) -> list[int]:
     """Reviews from Letterboxd whose text is still Letterboxd's HTML (imported before 13)."""
+    from filmrev.bodies import BodyError
     from filmrev.review_html import has_html_tags
 
-    return [
-        review.id
-        for review in library.reviews()
-        if review.sources.get("letterboxd") and has_html_tags(review.body)
-    ]
+    found: list[int] = []
+    for review in library.summaries():
+        if not review.sources.get("letterboxd"):
+            continue
+        try:
+            body = library.read_body(review.id)
+        except BodyError:
+            continue  # a damaged body is reported by the body check
+        if has_html_tags(body):
+            found.append(review.id)
+    return found
 
 
 def _dangling_comparisons(library: Library) -> list[dict[str, Any]]:

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from filmrev.folding import fold
-from filmrev.model import Comment, Image, Review, Viewing
+from filmrev.model import SOURCE_KEYS, Comment, Image, Review, Viewing
 from filmrev.paths import LibraryPaths
 
 if TYPE_CHECKING:
@@ -150,7 +150,11 @@ def _folded(texts: Sequence[str]) -> list[str]:
 
 
 def summary_review(doc: dict[str, Any]) -> Review:
-    """A Review from a summary document, without re-validating (it came from a valid one)."""
+    """A Review from a summary document, without re-validating (it came from a valid one).
+
+    A stored document written before a field existed (``categories``, ``comments``,
+    ``featured``, ``sources.wordpress``) has that field at its empty value.
+    """
     from filmrev.store import UNLOADED
 
     return Review(
@@ -175,15 +179,16 @@ def summary_review(doc: dict[str, Any]) -> Review:
             Viewing(date=v["date"], rating=v["rating"], rewatch=v["rewatch"])
             for v in doc["viewings"]
         ),
-        sources=doc["sources"],
+        sources={key: doc["sources"].get(key) for key in SOURCE_KEYS},
         status=doc["status"],
         published=doc["published"],
         url=doc["url"],
         images=tuple(
-            Image(src=i["src"], caption=i["caption"], featured=i["featured"]) for i in doc["images"]
+            Image(src=i["src"], caption=i["caption"], featured=i.get("featured", False))
+            for i in doc["images"]
         ),
-        categories=tuple(doc["categories"]),
-        comments=tuple(Comment(**c) for c in doc["comments"]),
+        categories=tuple(doc.get("categories", ())),
+        comments=tuple(Comment(**c) for c in doc.get("comments", ())),
     )
 
 
@@ -536,6 +541,7 @@ def find_review(paths: LibraryPaths, ref: str) -> Review:
     import dataclasses
 
     from filmrev.bodies import BodyError, BodyStore
+    from filmrev.errors import NotFoundError
     from filmrev.refs import resolve
 
     with opened(paths) as connection:
@@ -557,16 +563,18 @@ def find_review(paths: LibraryPaths, ref: str) -> Review:
                 "SELECT id, body_sha FROM reviews WHERE id = ?", (review_id,)
             ).fetchone()
         review = _summaries(connection, "WHERE id = ?", (row[0],))[0]
-    try:
-        body = BodyStore(paths.data_dir).get(row[1]) if row[1] else ""
-    except BodyError:
-        # A schema-1 library not yet migrated holds its bodies inline; else this raises
-        # the error naming the review.
-        full = load_library(paths).get(review.id)
-        if full is None:  # pragma: no cover - the index matched the file
-            raise
-        return full
-    return dataclasses.replace(review, body=body)
+    if row[1]:
+        try:
+            return dataclasses.replace(review, body=BodyStore(paths.data_dir).get(row[1]))
+        except BodyError:
+            pass
+    # No reference: the body is inline (a schema-1 library not yet migrated, a hand-made
+    # file), or the store does not hold it: the library says which, or raises the error
+    # naming the review.
+    full = load_library(paths).get(review.id)
+    if full is None:  # pragma: no cover - the index matched the file
+        raise NotFoundError(f"review {review.id} is not in the library")
+    return full
 
 
 def validated_sha(paths: LibraryPaths) -> str | None:

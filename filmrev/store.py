@@ -67,7 +67,8 @@ def _migrate_0_to_1(tables: dict[str, Any]) -> dict[str, Any]:
 
 
 def _migrate_1_to_2(tables: dict[str, Any]) -> dict[str, Any]:
-    """Bodies move out of the file into the body store: each becomes a reference.
+    """Bodies move out of the file into the body store: each becomes a reference; the
+    fields added with schema 2 are filled in.
 
     The text rides along under ``"text"`` until :class:`Library` takes it as a pending
     body (written to the store before the first commit of the new file).
@@ -79,10 +80,23 @@ def _migrate_1_to_2(tables: dict[str, Any]) -> dict[str, Any]:
                 text = ""
             if isinstance(text, str):
                 doc["body"] = {**body_meta(text), "text": text}
+        if isinstance(doc, dict):
+            _add_fields_of_schema_2(doc)
     record = tables.get(META, {}).get(str(META_ID))
     if isinstance(record, dict):
         record["schema"] = 2
     return tables
+
+
+def _add_fields_of_schema_2(doc: dict[str, Any]) -> None:
+    """The fields schema 2 added (WordPress import), at their empty values."""
+    doc.setdefault("categories", [])
+    doc.setdefault("comments", [])
+    if isinstance(doc.get("sources"), dict):
+        doc["sources"].setdefault("wordpress", None)
+    for image in doc.get("images") or []:
+        if isinstance(image, dict):
+            image.setdefault("featured", False)
 
 
 #: Named migrations, keyed by the schema version they upgrade from.
@@ -379,6 +393,9 @@ class Library:
         text = self._texts.get(review_id)
         if text is not None:
             return text
+        stored = self._doc(review_id).get("body")
+        if isinstance(stored, str):  # held inline (a hand-made or older file): the text itself
+            return stored
         meta = self.body_info(review_id)
         if meta is None:
             return ""

@@ -118,7 +118,8 @@ def search(
         usage_error("give at least one word to search for")
     from filmrev.progress import command_activity
 
-    progress = command_activity(ctx, "searching")  # a terminal only, after 0.5 s
+    progress = command_activity(ctx, "reading the library")  # a terminal only, after 0.5 s
+    progress.phase("searching")
     hits, total = index_search(library_paths(ctx), text, chosen, limit)
     progress.close()
     if output_format is TableOrJson.json:
