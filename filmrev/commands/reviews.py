@@ -327,10 +327,16 @@ def settle_ref(paths: LibraryPaths, ref: str) -> str:
 
 
 def settle_review(paths: LibraryPaths, ref: str) -> Review:
-    """The review a destructive command's REF names, a fuzzy match confirmed; no lock held."""
+    """The review a destructive command's REF names, a fuzzy match confirmed; no lock held.
+
+    A read-only library refuses first: no question is worth asking for a write that
+    cannot happen.
+    """
     from filmrev.index import load_summaries
+    from filmrev.readonly import refuse_if_read_only
     from filmrev.refs import resolve
 
+    refuse_if_read_only(paths)
     match = resolve(ref, load_summaries(paths), destructive=True)
     return match.review if match.exact else _confirmed(ref, match.review)
 
