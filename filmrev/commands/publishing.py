@@ -11,6 +11,8 @@ from filmrev.cli import app, library_paths, note, usage_error, write_data
 from filmrev.completion import complete_person, complete_ref, complete_tag
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from filmrev.model import Review
     from filmrev.store import Library
 
@@ -27,20 +29,19 @@ def _selected(
     search: str | None,
     person: str | None,
 ) -> list[Review]:
-    """One review by REF, or every review passing the bulk filters (as ``list`` has them)."""
+    """One review by REF, or every review passing the bulk filters (as ``list`` has them).
+
+    Reviews come without their bodies (saving them back keeps the bodies) unless a
+    ``--search`` needs the text.
+    """
     from filmrev.commands.reviews import find_for_change
     from filmrev.model import parse_rating, parse_year
     from filmrev.query import filter_reviews
 
-    bulk = all_rated or any((tags, year, watched_year, min_rating, search, person))
-    if ref is not None and bulk:
-        usage_error("give REF or filters (--all-rated, --tag, ...), not both")
     if ref is not None:
         return [find_for_change(library, ref)]
-    if not bulk:
-        usage_error("give REF, or --all-rated / list filters for many reviews")
     chosen = filter_reviews(
-        library.reviews(),
+        library.reviews() if search else library.summaries(),
         tags=tags,
         year=parse_year(year),
         min_rating=parse_rating(min_rating, "--min-rating"),
@@ -51,6 +52,55 @@ def _selected(
     if all_rated:
         chosen = [review for review in chosen if review.rating is not None]
     return sorted(chosen, key=lambda review: review.id)
+
+
+def _change_status(
+    ctx: typer.Context,
+    ref: str | None,
+    change: Callable[[Review], Review | None],
+    verb: str,
+    *,
+    all_rated: bool,
+    tags: list[str],
+    year: str | None,
+    watched_year: str | None,
+    min_rating: str | None,
+    search: str | None,
+    person: str | None,
+) -> None:
+    """Apply ``change`` (None: nothing to do) to the chosen reviews in one write."""
+    from filmrev.commands.reviews import settle_ref
+    from filmrev.store import writing
+
+    bulk = all_rated or any((tags, year, watched_year, min_rating, search, person))
+    if ref is not None and bulk:
+        usage_error("give REF or filters (--all-rated, --tag, ...), not both")
+    if ref is None and not bulk:
+        usage_error("give REF, or --all-rated / list filters for many reviews")
+    paths = library_paths(ctx)
+    if ref is not None:
+        ref = settle_ref(paths, ref)  # a fuzzy REF is confirmed before the lock
+    changed: list[Review] = []
+    unchanged = 0
+    with writing(paths) as library:
+        chosen = _selected(
+            library,
+            ref,
+            all_rated=all_rated,
+            tags=tags,
+            year=year,
+            watched_year=watched_year,
+            min_rating=min_rating,
+            search=search,
+            person=person,
+        )
+        for review in chosen:
+            new = change(review)
+            if new is None:
+                unchanged += 1
+            else:
+                changed.append(library.save(new))
+    _report(changed, unchanged, verb)
 
 
 RefArgument = Annotated[
@@ -123,31 +173,29 @@ def publish(
     (many: filmrev publish --all-rated --tag French)
     """
     from filmrev.model import parse_date
-    from filmrev.store import writing
 
     chosen_date = parse_date(published_date, "--date") if published_date is not None else None
     today = date.today().isoformat()
-    changed: list[Review] = []
-    unchanged = 0
-    with writing(library_paths(ctx)) as library:
-        reviews = _selected(
-            library,
-            ref,
-            all_rated=all_rated,
-            tags=tag or [],
-            year=year,
-            watched_year=watched_year,
-            min_rating=min_rating,
-            search=search,
-            person=person,
-        )
-        for review in reviews:
-            when = chosen_date or review.published or today
-            if review.status == "published" and review.published == when:
-                unchanged += 1
-                continue
-            changed.append(library.save(review.evolve(status="published", published=when)))
-    _report(changed, unchanged, "published")
+
+    def published(review: Review) -> Review | None:
+        when = chosen_date or review.published or today
+        if review.status == "published" and review.published == when:
+            return None
+        return review.evolve(status="published", published=when)
+
+    _change_status(
+        ctx,
+        ref,
+        published,
+        "published",
+        all_rated=all_rated,
+        tags=tag or [],
+        year=year,
+        watched_year=watched_year,
+        min_rating=min_rating,
+        search=search,
+        person=person,
+    )
 
 
 @app.command()
@@ -166,28 +214,23 @@ def unpublish(
 
     Example: filmrev unpublish rust-and-bone-2012
     """
-    from filmrev.store import writing
 
-    changed: list[Review] = []
-    unchanged = 0
-    with writing(library_paths(ctx)) as library:
-        reviews = _selected(
-            library,
-            ref,
-            all_rated=all_rated,
-            tags=tag or [],
-            year=year,
-            watched_year=watched_year,
-            min_rating=min_rating,
-            search=search,
-            person=person,
-        )
-        for review in reviews:
-            if review.status == "draft":
-                unchanged += 1
-                continue
-            changed.append(library.save(review.evolve(status="draft")))
-    _report(changed, unchanged, "unpublished")
+    def draft(review: Review) -> Review | None:
+        return None if review.status == "draft" else review.evolve(status="draft")
+
+    _change_status(
+        ctx,
+        ref,
+        draft,
+        "unpublished",
+        all_rated=all_rated,
+        tags=tag or [],
+        year=year,
+        watched_year=watched_year,
+        min_rating=min_rating,
+        search=search,
+        person=person,
+    )
 
 
 # --- config -------------------------------------------------------------------------------
