@@ -48,7 +48,7 @@ def test_edit_clear_body_with_an_empty_document_empties_it(
         stdin="---\nstatus: published\n---\n",
     )
     assert result.code == 0, result.err
-    assert "kept" not in result.err
+    assert "kept the review's text" not in result.err
     assert stored(isolated_library)["rust-and-bone-2012"]["body"] == ""
 
 
