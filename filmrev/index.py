@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from filmrev.folding import fold
-from filmrev.model import SOURCE_KEYS, Comment, Image, Review, Viewing
+from filmrev.model import Comment, Image, Review, Viewing
 from filmrev.paths import LibraryPaths
 
 if TYPE_CHECKING:
@@ -150,11 +150,7 @@ def _folded(texts: Sequence[str]) -> list[str]:
 
 
 def summary_review(doc: dict[str, Any]) -> Review:
-    """A Review from a summary document, without re-validating (it came from a valid one).
-
-    A stored document written before a field existed (``categories``, ``comments``,
-    ``featured``, ``sources.wordpress``) has that field at its empty value.
-    """
+    """A Review from a summary document, without re-validating (it came from a valid one)."""
     from filmrev.store import UNLOADED
 
     return Review(
@@ -179,16 +175,15 @@ def summary_review(doc: dict[str, Any]) -> Review:
             Viewing(date=v["date"], rating=v["rating"], rewatch=v["rewatch"])
             for v in doc["viewings"]
         ),
-        sources={key: doc["sources"].get(key) for key in SOURCE_KEYS},
+        sources=doc["sources"],
         status=doc["status"],
         published=doc["published"],
         url=doc["url"],
         images=tuple(
-            Image(src=i["src"], caption=i["caption"], featured=i.get("featured", False))
-            for i in doc["images"]
+            Image(src=i["src"], caption=i["caption"], featured=i["featured"]) for i in doc["images"]
         ),
-        categories=tuple(doc.get("categories", ())),
-        comments=tuple(Comment(**c) for c in doc.get("comments", ())),
+        categories=tuple(doc["categories"]),
+        comments=tuple(Comment(**c) for c in doc["comments"]),
     )
 
 
