@@ -1,7 +1,8 @@
-"""The Typer app: global options, output helpers, and the one place errors become exit codes.
+"""The entry point: global options, and the one place errors become exit codes.
 
-Commands live in ``filmrev.commands.*`` (one module per noun); they parse,
-call the library, and print. Heavy modules are imported inside commands so
+Commands live in ``filmrev.commands.*`` (one module per noun) and register
+on the apps in ``filmrev.commands.common``; they parse, call the library,
+and print. Heavy modules are imported inside commands so
 ``filmrev --help`` and ``filmrev list`` start fast.
 
 Exit codes: 0 ok · 1 user or data error · 2 usage error · 3 a check found
@@ -12,40 +13,29 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from typer import Abort
 from typer._click.exceptions import ClickException, UsageError  # Typer 0.28 vendors Click
 
 from filmrev import __version__
+from filmrev.commands import (
+    authoring,
+    history,
+    io,
+    publishing,
+    rank,
+    reviews,
+    safety,
+    tags,
+)
+from filmrev.commands.common import app
 from filmrev.errors import Cancelled, FilmrevError
-from filmrev.paths import LibraryPaths, resolve_library
 from filmrev.terminal import clean
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
-app = typer.Typer(
-    rich_markup_mode=None,
-    name="filmrev",
-    help=(
-        "filmrev: keep your film reviews in one local library.\n\n"
-        "Example: filmrev add 'Rust and Bone' --year 2012 --rating 4.5 --tag French"
-    ),
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-tag_app = typer.Typer(
-    rich_markup_mode=None,
-    help=(
-        "Add, remove, list and rename tags.\n\n"
-        "Example: filmrev tag add rust-and-bone-2012 'Gritty, Grittness'"
-    ),
-    no_args_is_help=True,
-)
-app.add_typer(tag_app, name="tag")
+# Importing a command module registers its commands on ``app`` (in this order in --help).
+COMMAND_MODULES = (authoring, history, io, publishing, rank, reviews, safety, tags)
 
 
 def _version(value: bool) -> None:
@@ -78,55 +68,6 @@ def root(
     Example: filmrev --db ~/reviews.json list --tag French
     """
     ctx.obj = db
-
-
-def library_paths(ctx: typer.Context) -> LibraryPaths:
-    """The library chosen by ``--db`` > ``$FILMREV_DB`` > the default."""
-    root_ctx = ctx.find_root()
-    return resolve_library(root_ctx.obj if isinstance(root_ctx.obj, str) else None)
-
-
-def stdout_console() -> Console:
-    """A Console for human output on stdout (honours NO_COLOR and the terminal width)."""
-    from rich.console import Console
-
-    return Console(highlight=False, emoji=False, markup=False)
-
-
-def stderr_console() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, emoji=False, markup=False)
-
-
-def write_data(text: str) -> None:
-    """Data output (json, csv, ids, markdown) goes to stdout byte for byte."""
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
-def note(message: str) -> None:
-    """Talk for the user on stderr (never on stdout, which is for data)."""
-    print(clean(message), file=sys.stderr)
-
-
-def stdin_is_tty() -> bool:
-    return sys.stdin is not None and sys.stdin.isatty()
-
-
-def confirm(question: str) -> bool:
-    """Ask yes/no on the terminal; no terminal means no answer, which is a refusal."""
-    if not stdin_is_tty():
-        return False
-    try:
-        return typer.confirm(question, default=False, err=True)
-    except Abort:
-        return False
-
-
-def usage_error(message: str) -> NoReturn:
-    """A command-line usage problem: exit 2."""
-    raise UsageError(message)
 
 
 def _error_line(message: str) -> None:
@@ -223,16 +164,3 @@ def main() -> None:
             _error_line(f"argument {shown} is not valid UTF-8 text")
             sys.exit(1)
     sys.exit(run(argv))
-
-
-# Command modules register themselves on the apps above.
-from filmrev.commands import (  # noqa: E402
-    authoring,  # noqa: F401
-    history,  # noqa: F401
-    io,  # noqa: F401
-    publishing,  # noqa: F401
-    rank,  # noqa: F401
-    reviews,  # noqa: F401
-    safety,  # noqa: F401
-    tags,  # noqa: F401
-)

@@ -499,7 +499,7 @@ def _edit_accept(
                     candidate = candidate.evolve(tags=_library_tags(library, list(candidate.tags)))
                     rank_changed = rank_changed and position != current.rank
                 if candidate == current and not rank_changed:
-                    from filmrev.cli import note
+                    from filmrev.commands.common import note
 
                     note(f"nothing changed in {current.slug}")
                     return current

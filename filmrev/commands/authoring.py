@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from filmrev.cli import app, library_paths, note, stdout_console, usage_error, write_data
+from filmrev.commands.common import (
+    app,
+    library_paths,
+    note,
+    stdout_console,
+    usage_error,
+    write_data,
+)
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

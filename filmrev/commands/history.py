@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from filmrev.cli import app, library_paths, note, stdout_console, write_data
+from filmrev.commands.common import app, library_paths, note, stdout_console, write_data
 from filmrev.commands.reviews import find, find_for_change
 
 

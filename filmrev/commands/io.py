@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from filmrev.cli import app, library_paths, note, usage_error, write_data
+from filmrev.commands.common import app, library_paths, note, usage_error, write_data
 from filmrev.errors import ValidationError
 from filmrev.terminal import clean
 
@@ -336,7 +336,7 @@ class _Bar:
             return
         from rich.progress import Progress
 
-        from filmrev.cli import stderr_console
+        from filmrev.commands.common import stderr_console
 
         self._progress = Progress(console=stderr_console(), transient=True)
         self._progress.start()

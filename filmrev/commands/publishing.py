@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from filmrev.cli import app, library_paths, note, usage_error, write_data
+from filmrev.commands.common import app, library_paths, note, usage_error, write_data
 from filmrev.completion import complete_person, complete_ref, complete_tag
 
 if TYPE_CHECKING:

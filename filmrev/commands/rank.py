@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeGuard
 
 import typer
 
-from filmrev.cli import (
+from filmrev.commands.common import (
     app,
     library_paths,
     note,

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from filmrev.cli import library_paths, note, stderr_console, stdin_is_tty, stdout_console
+from filmrev.commands.common import (
+    library_paths,
+    note,
+    stderr_console,
+    stdin_is_tty,
+    stdout_console,
+)
 from filmrev.commands.rank import (
     DataFormat,
     DataFormatOption,
@@ -203,7 +209,7 @@ def rank_refine(
     Example: printf '1\\n2\\n' | filmrev rank refine --questions 2 --yes
     """
     from filmrev import ranking
-    from filmrev.cli import confirm
+    from filmrev.commands.common import confirm
     from filmrev.store import refuse_if_broken, writing
 
     paths = library_paths(ctx)
@@ -226,7 +232,7 @@ def rank_refine(
     proposed = ranking.proposed_order(order, fitted, answers)
     moves = ranking.moves(order, proposed, answers)
     if output_format is RefineFormat.json:
-        from filmrev.cli import write_data
+        from filmrev.commands.common import write_data
         from filmrev.exporters.json_export import dumps
 
         write_data(dumps([_move_json(move, films[move.review_id]) for move in moves]))
@@ -289,7 +295,7 @@ def rank_score(
     if not ranked:
         note("no ranked films; rank one with `filmrev rank place REF`")
     if output_format is DataFormat.json:
-        from filmrev.cli import write_data
+        from filmrev.commands.common import write_data
         from filmrev.exporters.json_export import dumps
 
         write_data(dumps([{**film_json(film), "score": scores[film.id]} for film in ranked]))

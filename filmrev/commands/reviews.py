@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from filmrev.cli import (
+from filmrev.commands.common import (
     app,
     confirm,
     library_paths,
@@ -270,7 +270,7 @@ def add(
     fields.pop("rank", None)
     for generated in ("id", "slug", "created", "updated"):
         fields.pop(generated, None)
-    from filmrev.cli import note
+    from filmrev.commands.common import note
     from filmrev.guards import check_new_film
 
     if body is None and body_file is None and stdin_is_tty():
@@ -466,7 +466,7 @@ def print_reviews(
         from filmrev.render import reviews_table
 
         if not reviews:
-            from filmrev.cli import note
+            from filmrev.commands.common import note
 
             note("no reviews")
             return
@@ -656,7 +656,7 @@ def edit(
         # An empty body part (a front-matter-only document) never wipes the text.
         changes.pop("body", None)
         if "body" not in [name.strip() for name in clear or []]:
-            from filmrev.cli import note
+            from filmrev.commands.common import note
 
             note("the document's body is empty: kept the review's text (--clear body empties it)")
     if "watched" in changes:
@@ -729,7 +729,7 @@ def delete(
 
     Example: filmrev delete rust-and-bone-2012 --yes
     """
-    from filmrev.cli import note
+    from filmrev.commands.common import note
     from filmrev.store import writing
 
     paths = library_paths(ctx)

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from filmrev.cli import app, confirm, library_paths, note, stdin_is_tty, stdout_console, write_data
+from filmrev.commands.common import (
+    app,
+    confirm,
+    library_paths,
+    note,
+    stdin_is_tty,
+    stdout_console,
+    write_data,
+)
 from filmrev.errors import Cancelled, ChecksFailed
 
 if TYPE_CHECKING:

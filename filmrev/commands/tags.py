@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from filmrev.cli import library_paths, note, stdout_console, tag_app, write_data
+from filmrev.commands.common import library_paths, note, stdout_console, tag_app, write_data
 from filmrev.commands.reviews import find_for_change, settle_ref
 from filmrev.completion import complete_ref, complete_tag
 
