@@ -171,10 +171,7 @@ def summary_review(doc: dict[str, Any]) -> Review:
         body=UNLOADED,
         watched=doc["watched"],
         links=tuple(doc["links"]),
-        viewings=tuple(
-            Viewing(date=v["date"], rating=v["rating"], rewatch=v["rewatch"])
-            for v in doc["viewings"]
-        ),
+        viewings=tuple(Viewing.from_doc(v) for v in doc["viewings"]),
         sources=doc["sources"],
         status=doc["status"],
         published=doc["published"],

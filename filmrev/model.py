@@ -171,6 +171,9 @@ def check_value_limits(review: Review) -> Review:
         *((f"crew[{role[:40]}]", name) for role, names in review.crew.items() for name in names),
         *(("images", image.src) for image in review.images),
         *(("images", image.caption) for image in review.images),
+        *(("viewings[].venue", viewing.venue) for viewing in review.viewings),
+        *(("viewings[].note", viewing.note) for viewing in review.viewings),
+        *(("viewings[].with", name) for viewing in review.viewings for name in viewing.companions),
     ]
     for name, text in texts:
         limit = URL_MAX if name in URL_FIELDS else TEXT_MAX
@@ -466,21 +469,34 @@ def _as_list(value: object, field_name: str) -> list[object]:
 # --- nested values -------------------------------------------------------------
 
 
+MEDIA = ("cinema", "streaming", "disc", "tv", "festival", "other")
+
+
 @dataclass(frozen=True)
 class Viewing:
-    """One watch of the film (a Letterboxd diary row)."""
+    """One watch of the film (a diary entry; a Letterboxd diary row)."""
 
     date: str | None = None
     rating: float | None = None
     rewatch: bool = False
+    venue: str | None = None
+    medium: str | None = None  # one of MEDIA
+    companions: tuple[str, ...] = ()  # stored as "with"
+    note: str | None = None
 
     def to_doc(self) -> dict[str, Any]:
-        return {"date": self.date, "rating": self.rating, "rewatch": self.rewatch}
+        doc: dict[str, Any] = {"date": self.date, "rating": self.rating, "rewatch": self.rewatch}
+        # The diary details appear only when set, so exports of existing libraries don't change.
+        details = {"venue": self.venue, "medium": self.medium, "note": self.note}
+        doc.update((key, value) for key, value in details.items() if value is not None)
+        if self.companions:
+            doc["with"] = list(self.companions)
+        return doc
 
     @classmethod
     def from_doc(cls, doc: object) -> Viewing:
         if not isinstance(doc, Mapping):
-            raise ValidationError("viewings must be a list of {date, rating, rewatch}")
+            raise ValidationError("viewings must be a list of {date, rating, rewatch, ...}")
         rewatch = doc.get("rewatch", False)
         if not isinstance(rewatch, bool):
             raise ValidationError("viewings[].rewatch must be true or false")
@@ -488,7 +504,24 @@ class Viewing:
             date=parse_date(doc.get("date"), "viewings[].date"),
             rating=parse_rating(doc.get("rating"), "viewings[].rating"),
             rewatch=rewatch,
+            venue=parse_optional_text(doc.get("venue"), "viewings[].venue"),
+            medium=parse_medium(doc.get("medium")),
+            companions=parse_names(
+                _as_list(doc.get("with", []), "viewings[].with"), "viewings[].with"
+            ),
+            note=parse_optional_text(doc.get("note"), "viewings[].note"),
         )
+
+
+def parse_medium(value: object) -> str | None:
+    """``cinema|streaming|disc|tv|festival|other`` (case-insensitive), or None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.strip().lower() in MEDIA:
+        return value.strip().lower()
+    raise ValidationError(
+        f"viewings[].medium must be one of {', '.join(MEDIA)}, not {shown(value)}"
+    )
 
 
 @dataclass(frozen=True)

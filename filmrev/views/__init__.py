@@ -1,0 +1,1 @@
+"""View modules: the only places besides ``filmrev/render.py`` that build Rich renderables."""
