@@ -11,6 +11,7 @@ problems · 130 Ctrl-C.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from typing import Annotated
@@ -93,9 +94,14 @@ def _library_commits() -> int:
     return int(getattr(sys.modules.get("filmrev.storage"), "commits", 0))
 
 
+#: The Click command built from a Typer app. Building it inspects every command's signature
+#: (~70 ms); a process does it once, a test suite running commands in-process reuses it.
+click_command = functools.cache(typer.main.get_command)
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code; every exception is mapped here and only here."""
-    command = typer.main.get_command(app)
+    command = click_command(app)
     if "_FILMREV_COMPLETE" in os.environ:
         from filmrev.completion import register_shells
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
+
+from tests.inprocess import AS_IMPORTED, run_in_process
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +32,13 @@ def isolated_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     yield library
 
 
+@pytest.fixture(autouse=True)
+def fresh_modules() -> Iterator[None]:
+    """After each test, filmrev's module-level state is as imported (see tests/inprocess.py)."""
+    yield
+    AS_IMPORTED.restore()
+
+
 @dataclass
 class Result:
     """What a user sees from one run: exit code, stdout, stderr."""
@@ -39,14 +48,40 @@ class Result:
     err: str
 
 
+class Runner(Protocol):
+    """Runs one ``filmrev`` command line: ``cli("add", "Amour", "--year", "2012")``.
+
+    ``stdin`` is what the command reads (nothing by default, never a terminal);
+    ``env`` adds variables for this run only. The ``cli`` fixture is one.
+    """
+
+    def __call__(
+        self, *args: str, stdin: str | bytes | None = None, env: Mapping[str, str] | None = None
+    ) -> Result: ...
+
+
 def run_filmrev(
-    *args: str, stdin: str | bytes | None = None, env: dict[str, str] | None = None
+    *args: str, stdin: str | bytes | None = None, env: Mapping[str, str] | None = None
 ) -> Result:
-    """Run the installed CLI in a subprocess (a real process, real files, no TTY)."""
-    data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+    """Run the CLI in this process, as ``python -m filmrev`` would with these streams.
+
+    ``filmrev.cli.run`` gets the arguments; stdin/stdout/stderr are UTF-8 byte streams
+    (``main()`` forces UTF-8: stdin with surrogateescape, output with replace) and none is
+    a terminal; ``env`` is applied for this call only. State a command leaves in
+    filmrev's modules, signal handlers and the umask are put back afterwards (see
+    :mod:`tests.inprocess`), so each call starts as a fresh process would.
+    """
+    code, out, err = run_in_process(list(args), _stdin_bytes(stdin), env)
+    return Result(code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
+
+
+def run_filmrev_process(
+    *args: str, stdin: str | bytes | None = None, env: Mapping[str, str] | None = None
+) -> Result:
+    """Run ``python -m filmrev`` in a subprocess (a real process, real files, no TTY)."""
     completed = subprocess.run(
         [sys.executable, "-m", "filmrev", *args],
-        input=data if data is not None else b"",
+        input=_stdin_bytes(stdin),
         capture_output=True,
         env={**os.environ, **(env or {})},
         timeout=120,
@@ -59,13 +94,36 @@ def run_filmrev(
     )
 
 
-Runner = Callable[..., Result]
+def _stdin_bytes(stdin: str | bytes | None) -> bytes:
+    return stdin.encode("utf-8") if isinstance(stdin, str) else (stdin or b"")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--cli",
+        choices=("in-process", "process"),
+        default="in-process",
+        help="how the `cli` fixture runs filmrev: in this process (default) or as "
+        "`python -m filmrev` subprocesses (slow; checks that both agree)",
+    )
 
 
 @pytest.fixture
-def cli() -> Runner:
-    """``cli("add", "Amour", "--year", "2012")`` runs ``python -m filmrev`` and returns a Result."""
+def cli(request: pytest.FixtureRequest) -> Runner:
+    """``cli("add", "Amour", "--year", "2012")`` runs filmrev and returns a Result.
+
+    In this process by default (fast); in a real ``python -m filmrev`` process for a test
+    marked ``@pytest.mark.process``, or for every test with ``pytest --cli=process``.
+    """
+    if request.node.get_closest_marker("process") or request.config.getoption("cli") == "process":
+        return run_filmrev_process
     return run_filmrev
+
+
+@pytest.fixture
+def cli_process() -> Runner:
+    """Always a real ``python -m filmrev`` process, for the few stories where it matters."""
+    return run_filmrev_process
 
 
 def resolve_bodies(library: Path, tables: dict[str, Any]) -> dict[str, Any]:

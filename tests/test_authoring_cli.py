@@ -5,15 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from filmrev.completion import complete_person, complete_ref, complete_tag
-
-Runner = Callable[..., Any]  # the ``cli`` fixture of conftest.py
+from tests.conftest import Runner
 
 
 def complete(words: str, env: dict[str, str] | None = None) -> list[str]:

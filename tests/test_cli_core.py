@@ -236,6 +236,7 @@ def test_bad_input_is_one_line_exit_1_and_file_unchanged(
     "args",
     [("add",), ("add", "X", "--nope"), ("list", "--sort", "length"), ("rank", "set", "a")],
 )
+@pytest.mark.process  # the exit status of `python -m filmrev` itself
 def test_usage_errors_exit_2(cli: Runner, args: tuple[str, ...]) -> None:
     result = cli(*args)
     assert result.code == 2
@@ -278,6 +279,7 @@ def test_db_option_beats_environment(cli: Runner, tmp_path: Path, isolated_libra
     assert other.exists() and not isolated_library.exists()
 
 
+@pytest.mark.process  # the locale is read when the interpreter starts
 def test_c_locale_still_speaks_utf8(cli: Runner, isolated_library: Path) -> None:
     env = {"LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "", "PYTHONUTF8": "0"}
     result = cli("add", "Amélie", "--year", "2001", "--tag", "Café", env=env)

@@ -13,13 +13,12 @@ import shutil
 import stat
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-Runner = Callable[..., Any]  # the ``cli`` fixture of conftest.py
+from tests.conftest import Runner
 
 FAKE_EDITOR = """\
 import json, os, signal, stat, sys

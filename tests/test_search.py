@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from filmrev.model import Review
 from filmrev.search import Matcher, fold, make_snippet, matches, search
+from tests.conftest import Runner
 
-Runner = Callable[..., Any]  # the ``cli`` fixture of conftest.py
 STAMP = "2026-01-01T00:00:00.000000Z"
 
 

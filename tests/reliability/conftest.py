@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from filmrev.cli import run
-from tests.conftest import Result
+from tests.conftest import Runner, run_filmrev
 
 STRESS_REASON = "stress variant: run with `pytest -m stress` or FILMREV_STRESS=1"
 
@@ -49,20 +48,10 @@ def figures() -> Callable[[str], None]:
     return FIGURES.append
 
 
-InProcess = Callable[..., Result]
-
-
 @pytest.fixture
-def run_in(capsys: pytest.CaptureFixture[str]) -> InProcess:
-    """Run the CLI in this process (``filmrev.cli.run``): fast, and lets tests patch ``os``."""
-
-    def invoke(*args: str) -> Result:
-        capsys.readouterr()
-        code = run(list(args))
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return invoke
+def run_in() -> Runner:
+    """Always in this process (even with ``--cli=process``): these tests patch ``os`` & co."""
+    return run_filmrev
 
 
 @pytest.fixture

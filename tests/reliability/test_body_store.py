@@ -26,7 +26,7 @@ import pytest
 from filmrev import bodies, index
 from filmrev.bodies import BodyStore
 from filmrev.store import Library, writing
-from tests.reliability.conftest import InProcess
+from tests.conftest import Runner
 from tests.reliability.helpers import paths_of, seed_library, state_digest, temps_left
 from tests.reliability.test_io_faults import FaultPlan, FaultyModule
 
@@ -51,7 +51,7 @@ def _killed_before_commit(library: Path) -> NoReturn:
 
 
 def test_kill_between_body_write_and_commit_keeps_the_old_library(
-    library: Path, cli: Callable[..., Any], figures: Callable[[str], None]
+    library: Path, cli: Runner, figures: Callable[[str], None]
 ) -> None:
     before = seed_library(library, 3)
     digest = state_digest(Library.load(paths_of(library)).reviews())
@@ -90,7 +90,7 @@ def _reset(library: Path) -> bytes:
 
 
 def test_every_failing_call_of_the_body_write_leaves_the_library_unchanged(
-    library: Path, run_in: InProcess, body_fault: FaultPlan, figures: Callable[[str], None]
+    library: Path, run_in: Runner, body_fault: FaultPlan, figures: Callable[[str], None]
 ) -> None:
     args = ("add", "Amour", "--year", "2012", "--body", "Georges and Anne, a new body.")
     _reset(library)
@@ -125,7 +125,7 @@ def test_every_failing_call_of_the_body_write_leaves_the_library_unchanged(
 
 
 def test_a_full_disk_while_writing_a_body(
-    library: Path, run_in: InProcess, body_fault: FaultPlan
+    library: Path, run_in: Runner, body_fault: FaultPlan
 ) -> None:
     before = _reset(library)
     body_fault.counts.clear()
@@ -138,7 +138,7 @@ def test_a_full_disk_while_writing_a_body(
 
 @pytest.mark.parametrize("failing", ["update", "rebuild"])
 def test_a_failing_index_update_is_a_warning_and_the_write_stands(
-    library: Path, run_in: InProcess, monkeypatch: pytest.MonkeyPatch, failing: str
+    library: Path, run_in: Runner, monkeypatch: pytest.MonkeyPatch, failing: str
 ) -> None:
     seed_library(library, 3)
     if failing == "rebuild":

@@ -17,7 +17,6 @@ import pytest
 
 from filmrev.model import SCHEMA_VERSION
 from tests.conftest import Runner
-from tests.reliability.conftest import InProcess
 from tests.reliability.helpers import seed_library, temps_left, tree
 
 
@@ -147,7 +146,7 @@ def _corrupt(library: Path, case: str) -> bytes:
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_every_command_refuses_a_corrupt_library_and_leaves_it_alone(
-    library: Path, run_in: InProcess, case: str, figures: Callable[[str], None]
+    library: Path, run_in: Runner, case: str, figures: Callable[[str], None]
 ) -> None:
     raw = _corrupt(library, case)
     _, words = CASES[case]
@@ -169,7 +168,7 @@ def test_every_command_refuses_a_corrupt_library_and_leaves_it_alone(
         )
 
 
-def test_a_duplicate_field_inside_a_review_blocks_writes(library: Path, run_in: InProcess) -> None:
+def test_a_duplicate_field_inside_a_review_blocks_writes(library: Path, run_in: Runner) -> None:
     """orjson keeps the last of two keys; a write would drop the other, so writes refuse.
 
     Reads show the last value (checking every object on every read would cost a second
@@ -194,7 +193,7 @@ def test_a_duplicate_field_inside_a_review_blocks_writes(library: Path, run_in: 
 
 @pytest.mark.parametrize("case", ["truncated", "duplicate-id", "newer-schema"])
 def test_doctor_reports_an_unreadable_library_with_exit_3_and_never_writes_it(
-    library: Path, run_in: InProcess, case: str
+    library: Path, run_in: Runner, case: str
 ) -> None:
     raw = _corrupt(library, case)
     files = tree(library.parent)
@@ -224,7 +223,7 @@ def test_corrupt_library_through_the_real_cli_has_no_traceback(cli: Runner, libr
             assert library.read_bytes() == raw
 
 
-def test_a_directory_where_the_library_should_be(library: Path, run_in: InProcess) -> None:
+def test_a_directory_where_the_library_should_be(library: Path, run_in: Runner) -> None:
     library.mkdir(parents=True)
     for args in (("list",), ("add", "Amour")):
         result = run_in(*args)

@@ -31,7 +31,7 @@ import pytest
 
 from filmrev.paths import LibraryPaths
 from filmrev.store import Library, writing
-from tests.reliability.conftest import InProcess
+from tests.conftest import Runner
 from tests.reliability.helpers import paths_of, state_digest, temps_left
 
 #: Longest time a child runs before it is killed. A transaction takes 5-40 ms here (body
@@ -149,7 +149,7 @@ def _one_kill(paths: LibraryPaths, rng: random.Random, seed: int, tally: CrashTa
     ],
 )
 def test_sigkill_at_random_moments_never_loses_an_acknowledged_write(
-    library: Path, run_in: InProcess, figures: Callable[[str], None], kills: int
+    library: Path, run_in: Runner, figures: Callable[[str], None], kills: int
 ) -> None:
     paths = paths_of(library)
     rng = random.Random(kills)

@@ -20,8 +20,7 @@ import orjson
 import pytest
 
 from filmrev.model import MAX_ID
-from tests.conftest import Result
-from tests.reliability.conftest import InProcess
+from tests.conftest import Result, Runner
 from tests.reliability.helpers import reviews_on_disk, seed_library
 
 LETTERBOXD_DIARY = "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n"
@@ -80,7 +79,7 @@ def _review(review_id: int, **fields: object) -> dict[str, object]:
     [("2024-02-30", "day is out of range"), ("2024-13-01", "month must be in 1..12")],
 )
 def test_an_impossible_date_in_front_matter_names_file_line_and_field(
-    run_in: InProcess, library: Path, tmp_path: Path, value: str, reason: str
+    run_in: Runner, library: Path, tmp_path: Path, value: str, reason: str
 ) -> None:
     review = tmp_path / "bad.md"
     review.write_text(f"---\ntitle: Bad date\nyear: 2012\nwatched: {value}\n---\n\nbody\n")
@@ -106,7 +105,7 @@ def test_a_yaml_alias_bomb_is_refused_at_once(
     figures(f"hostile input: a YAML alias bomb (9**10 nodes) refused in {elapsed:.1f} s")
 
 
-def test_deep_and_repeated_front_matter_is_refused(run_in: InProcess, tmp_path: Path) -> None:
+def test_deep_and_repeated_front_matter_is_refused(run_in: Runner, tmp_path: Path) -> None:
     deep = tmp_path / "deep.md"
     deep.write_text("---\ntitle: Deep\ntags: " + "[" * 5000 + "]" * 5000 + "\n---\n\nb\n")
     _refused(run_in("import", str(deep)), f"{deep}:3:", "nested more than 16 levels")
@@ -118,7 +117,7 @@ def test_deep_and_repeated_front_matter_is_refused(run_in: InProcess, tmp_path: 
 # --- JSON --------------------------------------------------------------------------------
 
 
-def test_deeply_nested_json_is_refused(run_in: InProcess, library: Path, tmp_path: Path) -> None:
+def test_deeply_nested_json_is_refused(run_in: Runner, library: Path, tmp_path: Path) -> None:
     nested = "[" * 1000 + "]" * 1000
     path = tmp_path / "deep.json"
     path.write_text(
@@ -131,7 +130,7 @@ def test_deeply_nested_json_is_refused(run_in: InProcess, library: Path, tmp_pat
 
 
 def test_repeated_keys_in_a_json_export_are_refused_naming_the_key(
-    run_in: InProcess, library: Path, tmp_path: Path
+    run_in: Runner, library: Path, tmp_path: Path
 ) -> None:
     good = orjson.dumps(_review(1)).decode()
     top = tmp_path / "top.json"
@@ -175,7 +174,7 @@ def test_repeated_keys_in_a_json_export_are_refused_naming_the_key(
     ],
 )
 def test_comparison_records_are_checked(
-    run_in: InProcess,
+    run_in: Runner,
     library: Path,
     tmp_path: Path,
     comparison: dict[str, object],
@@ -188,7 +187,7 @@ def test_comparison_records_are_checked(
     assert not library.exists()
 
 
-def test_a_good_comparison_still_imports(run_in: InProcess, library: Path, tmp_path: Path) -> None:
+def test_a_good_comparison_still_imports(run_in: Runner, library: Path, tmp_path: Path) -> None:
     comparison = {"winner": 1, "loser": 2, "tie": False, "at": "2024-05-01T10:00:00.000000Z"}
     path = _export(tmp_path, [_review(1), _review(2)], [comparison])
     assert run_in("import", str(path)).code == 0
@@ -200,7 +199,7 @@ def test_a_good_comparison_still_imports(run_in: InProcess, library: Path, tmp_p
 
 @pytest.mark.parametrize("review_id", [2**63, 2**64 + 1, MAX_ID + 1, 0, -5])
 def test_an_imported_id_out_of_range_is_refused(
-    run_in: InProcess, library: Path, tmp_path: Path, review_id: int
+    run_in: Runner, library: Path, tmp_path: Path, review_id: int
 ) -> None:
     path = _export(tmp_path, [_review(7)])
     path.write_text(path.read_text().replace('"id": 7', f'"id": {review_id}'))
@@ -208,7 +207,7 @@ def test_an_imported_id_out_of_range_is_refused(
     assert not library.exists()
 
 
-def test_a_library_holding_an_id_out_of_range_is_flagged(run_in: InProcess, library: Path) -> None:
+def test_a_library_holding_an_id_out_of_range_is_flagged(run_in: Runner, library: Path) -> None:
     seed_library(library, 2)
     tables = orjson.loads(library.read_bytes())
     doc = tables["reviews"].pop("2")
@@ -223,7 +222,7 @@ def test_a_library_holding_an_id_out_of_range_is_flagged(run_in: InProcess, libr
     assert library.read_bytes() == before
 
 
-def test_the_largest_id_still_imports(run_in: InProcess, library: Path, tmp_path: Path) -> None:
+def test_the_largest_id_still_imports(run_in: Runner, library: Path, tmp_path: Path) -> None:
     path = _export(tmp_path, [_review(MAX_ID)])
     result = run_in("import", str(path))
     assert result.code == 0, result.err
@@ -256,7 +255,7 @@ def test_a_library_path_that_is_not_a_regular_file_is_refused_without_hanging(
 
 @pytest.mark.parametrize("kind", ["fifo", "device"])
 def test_an_import_path_that_is_not_a_regular_file_is_refused(
-    run_in: InProcess, library: Path, tmp_path: Path, kind: str
+    run_in: Runner, library: Path, tmp_path: Path, kind: str
 ) -> None:
     if kind == "fifo":
         path = tmp_path / "diary.csv"
@@ -270,7 +269,7 @@ def test_an_import_path_that_is_not_a_regular_file_is_refused(
 
 
 def test_a_markdown_folder_holding_a_fifo_reports_it(
-    run_in: InProcess, library: Path, tmp_path: Path
+    run_in: Runner, library: Path, tmp_path: Path
 ) -> None:
     folder = tmp_path / "site"
     folder.mkdir()
@@ -309,7 +308,7 @@ def test_a_zip_bomb_is_refused_before_inflating(
 
 
 def test_a_zip_with_a_member_outside_its_folder_is_refused(
-    run_in: InProcess, library: Path, tmp_path: Path
+    run_in: Runner, library: Path, tmp_path: Path
 ) -> None:
     path = tmp_path / "letterboxd.zip"
     with zipfile.ZipFile(path, "w") as archive:
@@ -320,7 +319,7 @@ def test_a_zip_with_a_member_outside_its_folder_is_refused(
 
 
 def test_a_zip_of_too_many_entries_is_refused(
-    run_in: InProcess, library: Path, tmp_path: Path
+    run_in: Runner, library: Path, tmp_path: Path
 ) -> None:
     path = tmp_path / "letterboxd.zip"
     with zipfile.ZipFile(path, "w") as archive:
@@ -334,7 +333,7 @@ def test_a_zip_of_too_many_entries_is_refused(
 # --- CSV ---------------------------------------------------------------------------------
 
 
-def test_repeated_csv_columns_are_refused(run_in: InProcess, library: Path, tmp_path: Path) -> None:
+def test_repeated_csv_columns_are_refused(run_in: Runner, library: Path, tmp_path: Path) -> None:
     diary = tmp_path / "diary.csv"
     diary.write_text(
         "Date,Name,Year,Letterboxd URI,Rating,Rating,Rewatch,Tags,Watched Date\n"
@@ -351,7 +350,7 @@ def test_repeated_csv_columns_are_refused(run_in: InProcess, library: Path, tmp_
 
 
 def test_control_characters_in_csv_cells_are_removed_with_a_note(
-    run_in: InProcess, library: Path, tmp_path: Path
+    run_in: Runner, library: Path, tmp_path: Path
 ) -> None:
     diary = tmp_path / "diary.csv"
     diary.write_text(
@@ -375,7 +374,7 @@ def test_control_characters_in_csv_cells_are_removed_with_a_note(
 
 
 def test_a_csv_cell_over_the_body_limit_is_refused(
-    run_in: InProcess, library: Path, tmp_path: Path
+    run_in: Runner, library: Path, tmp_path: Path
 ) -> None:
     reviews = tmp_path / "reviews.csv"
     reviews.write_text(
@@ -390,7 +389,7 @@ def test_a_csv_cell_over_the_body_limit_is_refused(
 
 
 def test_an_import_file_over_the_size_limit_is_refused_without_reading_it(
-    run_in: InProcess, library: Path, tmp_path: Path
+    run_in: Runner, library: Path, tmp_path: Path
 ) -> None:
     path = tmp_path / "huge.json"
     with open(path, "wb") as handle:
@@ -401,7 +400,7 @@ def test_an_import_file_over_the_size_limit_is_refused_without_reading_it(
 
 
 def test_a_body_over_the_limit_is_refused_on_every_way_in(
-    run_in: InProcess, library: Path, tmp_path: Path
+    run_in: Runner, library: Path, tmp_path: Path
 ) -> None:
     seed_library(library, 1)
     before = library.read_bytes()
@@ -421,7 +420,7 @@ def test_a_body_over_the_limit_is_refused_on_every_way_in(
 
 
 def test_a_stored_body_over_the_limit_still_opens_and_shows_capped(
-    run_in: InProcess, library: Path, monkeypatch: pytest.MonkeyPatch
+    run_in: Runner, library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seed_library(library, 1)
     tables = orjson.loads(library.read_bytes())
@@ -437,7 +436,7 @@ def test_a_stored_body_over_the_limit_still_opens_and_shows_capped(
 
 
 def test_other_values_over_their_limits_are_refused(
-    run_in: InProcess, library: Path, tmp_path: Path
+    run_in: Runner, library: Path, tmp_path: Path
 ) -> None:
     _refused(run_in("add", "Long tag", "--tag", "t" * 2001), "tags: a value of 2,001 characters")
     _refused(run_in("add", "Long name", "--cast", "n" * 3000), "cast: a value of 3,000 characters")
@@ -447,7 +446,7 @@ def test_other_values_over_their_limits_are_refused(
 
 
 def test_a_deeply_nested_value_in_the_library_file_is_a_clear_error(
-    run_in: InProcess, library: Path
+    run_in: Runner, library: Path
 ) -> None:
     seed_library(library, 1)
     raw = orjson.dumps(orjson.loads(library.read_bytes()))
@@ -463,7 +462,7 @@ def test_a_deeply_nested_value_in_the_library_file_is_a_clear_error(
 
 
 def test_many_rows_with_control_characters_get_one_summary_line(
-    run_in: InProcess, library: Path, tmp_path: Path
+    run_in: Runner, library: Path, tmp_path: Path
 ) -> None:
     diary = tmp_path / "diary.csv"
     rows = "".join(f"2024-01-01,Fi\x07lm {n},2012,,4,,,2024-01-01\n" for n in range(40))

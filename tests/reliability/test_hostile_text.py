@@ -18,7 +18,6 @@ import pytest
 
 from filmrev.store import writing
 from tests.conftest import Runner
-from tests.reliability.conftest import InProcess
 from tests.reliability.helpers import TERMINAL_UNSAFE, paths_of, reviews_on_disk
 
 MARKUP = ["[bold red]x[/]", "[/etc/passwd]", "[link=file:///etc/passwd]click[/link]", "[red]"]
@@ -83,7 +82,7 @@ RENDERED = [
 
 
 def test_rendered_views_show_markup_literally_and_strip_escapes(
-    run_in: InProcess,
+    run_in: Runner,
     library: Path,
     monkeypatch: pytest.MonkeyPatch,
     figures: Callable[[str], None],

@@ -18,7 +18,7 @@ import pytest
 
 from filmrev import drafts
 from filmrev.store import writing
-from tests.reliability.conftest import InProcess
+from tests.conftest import Runner
 from tests.reliability.helpers import paths_of, reviews_on_disk
 
 OSC52 = "\x1b]52;c;cHduZWQ=\x07"
@@ -116,7 +116,7 @@ def _views(tmp_path: Path) -> list[tuple[str, ...]]:
 
 
 def test_every_view_strips_escapes_controls_and_bidi_from_user_text(
-    run_in: InProcess,
+    run_in: Runner,
     library: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -142,7 +142,7 @@ def test_every_view_strips_escapes_controls_and_bidi_from_user_text(
     )
 
 
-def test_data_formats_keep_every_byte(run_in: InProcess, library: Path, tmp_path: Path) -> None:
+def test_data_formats_keep_every_byte(run_in: Runner, library: Path, tmp_path: Path) -> None:
     _hostile_library(library)
     stored = {review.id: review for review in reviews_on_disk(library)}
     listed = run_in("list", "--format", "json")

@@ -19,7 +19,7 @@ import pytest
 
 from filmrev import storage
 from filmrev.storage import temp_files
-from tests.reliability.conftest import InProcess
+from tests.conftest import Runner
 from tests.reliability.helpers import reviews_on_disk, seed_library, temps_left
 
 
@@ -43,7 +43,7 @@ class SigintOn:
 
 @pytest.mark.parametrize("call", ["write", "fsync", "fchmod"])
 def test_ctrl_c_before_the_commit_point_writes_nothing(
-    library: Path, run_in: InProcess, monkeypatch: pytest.MonkeyPatch, call: str
+    library: Path, run_in: Runner, monkeypatch: pytest.MonkeyPatch, call: str
 ) -> None:
     before = seed_library(library, 3)
     monkeypatch.setattr(storage, "os", SigintOn(call))
@@ -56,7 +56,7 @@ def test_ctrl_c_before_the_commit_point_writes_nothing(
 
 
 def test_ctrl_c_during_the_replace_is_held_back_and_the_write_lands_whole(
-    library: Path, run_in: InProcess, monkeypatch: pytest.MonkeyPatch
+    library: Path, run_in: Runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seed_library(library, 3)
     monkeypatch.setattr(storage, "os", SigintOn("replace"))

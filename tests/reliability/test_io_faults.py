@@ -27,7 +27,7 @@ import pytest
 
 from filmrev import backups, storage
 from filmrev.backups import list_backups
-from tests.reliability.conftest import InProcess
+from tests.conftest import Runner
 from tests.reliability.helpers import paths_of, reviews_on_disk, seed_library, temps_left
 
 FAULTABLE = (
@@ -182,7 +182,7 @@ def _post_commit_calls(calls: list[tuple[str, str]], library: Path) -> set[int]:
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda scenario: scenario.name)
 def test_every_failing_call_in_the_write_path_leaves_the_library_unchanged(
     library: Path,
-    run_in: InProcess,
+    run_in: Runner,
     fault: FaultPlan,
     scenario: Scenario,
     figures: Callable[[str], None],
@@ -232,7 +232,7 @@ def test_every_failing_call_in_the_write_path_leaves_the_library_unchanged(
 
 @pytest.mark.parametrize("call", ["write", "fsync", "mkstemp"])
 def test_a_full_disk_says_so_and_keeps_the_old_file(
-    library: Path, run_in: InProcess, fault: FaultPlan, call: str
+    library: Path, run_in: Runner, fault: FaultPlan, call: str
 ) -> None:
     before = seed_library(library, 3)
     fault.counts.clear()
@@ -248,7 +248,7 @@ def test_a_full_disk_says_so_and_keeps_the_old_file(
 
 
 def test_short_writes_are_completed(
-    library: Path, run_in: InProcess, monkeypatch: pytest.MonkeyPatch
+    library: Path, run_in: Runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``os.write`` may write less than asked (signals, pipes, some filesystems)."""
     real_write = os.write

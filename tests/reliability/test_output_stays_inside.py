@@ -27,14 +27,13 @@ import pytest
 from filmrev.model import Review
 from filmrev.store import writing
 from tests.conftest import Runner
-from tests.reliability.conftest import InProcess
 from tests.reliability.helpers import paths_of, tree
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "reviews"
 
 
 @pytest.fixture
-def sample(run_in: InProcess) -> None:
+def sample(run_in: Runner) -> None:
     result = run_in("import", str(DATA))
     assert result.code == 0, result.err
 
@@ -59,7 +58,7 @@ def swap_after_first_write(
 
 
 def test_a_directory_swapped_for_a_link_mid_export_gets_nothing_written_through_it(
-    run_in: InProcess, sample: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run_in: Runner, sample: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -75,7 +74,7 @@ def test_a_directory_swapped_for_a_link_mid_export_gets_nothing_written_through_
 
 
 def test_a_removal_after_a_swap_deletes_nothing_outside(
-    run_in: InProcess, sample: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run_in: Runner, sample: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = tmp_path / "blog"
     assert run_in("export", "-f", "markdown", "-o", str(site), "--profile", "jekyll").code == 0

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Runner
-from tests.reliability.conftest import InProcess
 from tests.reliability.helpers import paths_of, seed_library, tree
 
 
@@ -53,9 +52,7 @@ def test_new_library_is_0600_in_a_0700_directory_whatever_the_umask(
     assert mode(backup) == 0o600
 
 
-def test_existing_modes_are_kept_across_every_kind_of_write(
-    library: Path, run_in: InProcess
-) -> None:
+def test_existing_modes_are_kept_across_every_kind_of_write(library: Path, run_in: Runner) -> None:
     seed_library(library, 3)
     os.chmod(library, 0o640)
     for args in [
