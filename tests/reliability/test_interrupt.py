@@ -2,7 +2,9 @@
 
 Before the commit point the command stops and nothing is written; during the
 ``os.replace`` Ctrl-C is held back, the new file lands whole, and the message says the
-change was saved.
+change was saved. In this process (``os`` patched to signal itself at one call), and in
+real processes stopped at a chosen call (:mod:`tests.reliability.stops`) that get a
+real SIGINT there: no timing, no polling.
 """
 
 from __future__ import annotations
@@ -11,16 +13,17 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from filmrev import storage
-from filmrev.storage import temp_files
 from tests.conftest import Runner
 from tests.reliability.helpers import reviews_on_disk, seed_library, temps_left
+from tests.reliability.stops import Point, Stop
+
+LIBRARY_TEMP = "/.library.json."  # in the name of the library's temp files only
 
 
 class SigintOn:
@@ -68,34 +71,44 @@ def test_ctrl_c_during_the_replace_is_held_back_and_the_write_lands_whole(
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored
 
 
-def test_real_sigint_in_the_middle_of_a_large_write(library: Path, tmp_path: Path) -> None:
-    """A real process, SIGINT sent the moment its temp file appears (mid-write)."""
-    body = "Paragraph with “quotes” — and Stéphanie.\n\n" * 2000
-    seed_library(library, 150, ranked=0, body=body)  # ~13 MB: a write takes a while
-    landed = 0
-    for attempt in range(4):
-        before = library.read_bytes()
-        count = len(reviews_on_disk(library))
+#: Where a real SIGINT lands (the temp file is ``.library.json.XXXX.tmp``), and what the
+#: user must then be told: exit 130 both times, the truth about whether it was saved.
+SIGINT_MOMENTS = [
+    pytest.param(Point("os.open", "after", 1, LIBRARY_TEMP), "nothing", id="temp-file-created"),
+    pytest.param(Point("os.write", "before", 1), "nothing", id="mid-write"),
+    pytest.param(Point("os.fsync", "before", 1), "nothing", id="before-fsync"),
+    pytest.param(Point("os.replace", "before", 1, LIBRARY_TEMP), "saved", id="at-the-replace"),
+]
+
+
+@pytest.mark.parametrize(("moment", "outcome"), SIGINT_MOMENTS)
+def test_real_sigint_in_the_middle_of_a_write(
+    library: Path, tmp_path: Path, moment: Point, outcome: str
+) -> None:
+    """A real ``python -m filmrev add`` stopped at a moment of its write gets a real SIGINT."""
+    before = seed_library(library, 3)
+    count = len(reviews_on_disk(library))
+    with Stop(moment, tmp_path / "site") as stop:
         process = subprocess.Popen(
-            [sys.executable, "-m", "filmrev", "add", f"Interrupted {attempt}"],
+            [sys.executable, "-m", "filmrev", "add", "Interrupted"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            env=stop.env,
+            pass_fds=stop.pass_fds,
         )
-        deadline = time.monotonic() + 60
-        while not temp_files(library) and process.poll() is None:
-            assert time.monotonic() < deadline
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=60)
-        text = err.decode()
-        assert "Traceback" not in text
-        assert temps_left(library) == []
-        after = len(reviews_on_disk(library))  # opens: never a partial file
-        if process.returncode == 130 and "nothing was written" in text:
-            landed += 1
-            assert library.read_bytes() == before
-        elif process.returncode == 130:
-            assert "already been saved" in text and after == count + 1
-        else:
-            assert process.returncode == 0 and after == count + 1, text
-    assert landed >= 1, "no SIGINT landed before the commit; the write was too fast to catch"
+        stop.started()
+        assert stop.reached(), process.communicate()
+        process.send_signal(signal.SIGINT)
+        stop.release()  # held back (at the replace): the process goes on and says so
+        _, err = process.communicate(timeout=120)
+    text = err.decode()
+    assert "Traceback" not in text
+    assert process.returncode == 130, text
+    assert temps_left(library) == []
+    after = len(reviews_on_disk(library))  # opens: never a partial file
+    if outcome == "nothing":
+        assert text == "\nfilmrev: interrupted; nothing was written\n"
+        assert library.read_bytes() == before
+    else:
+        assert text == "\nfilmrev: interrupted; the change had already been saved\n"
+        assert after == count + 1
