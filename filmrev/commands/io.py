@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -62,17 +61,13 @@ def _count(number: int, noun: str) -> str:
 
 def _write_file(out: str, data: bytes, what: str) -> None:
     """Write one export file atomically (a new file gets the usual umask mode)."""
+    from filmrev.filemode import new_file_mode
     from filmrev.storage import atomic_write
 
     target = Path(out).expanduser()
     if target.is_dir():
         raise ValidationError(f"--out {out} is a directory; --format {what} writes one file")
-    existed = target.exists()
-    atomic_write(target, data, out)
-    if not existed:
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(target, 0o666 & ~mask)
+    atomic_write(target, data, out, new_mode=new_file_mode())
 
 
 def _export_letterboxd_files(reviews: list[Review], out: str, link_back: bool) -> None:
