@@ -444,6 +444,19 @@ def make_slug(title: str, year: int | None, taken: Iterable[str], review_id: int
     return unique_slug(base, taken)
 
 
+def slug_clashes(entries: Iterable[tuple[int, str]]) -> list[tuple[str, int, int]]:
+    """THE duplicate-slug check: ``(slug, holder, other)`` for each ``(id, slug)`` whose slug
+    an earlier entry (``holder``) already holds, in the order given."""
+    holders: dict[str, int] = {}
+    clashes: list[tuple[str, int, int]] = []
+    for review_id, slug in entries:
+        if slug in holders:
+            clashes.append((slug, holders[slug], review_id))
+        else:
+            holders[slug] = review_id
+    return clashes
+
+
 def unique_slug(base: str, taken: Iterable[str]) -> str:
     """``base``, or ``base-2``, ``base-3``… (cut to fit 80 characters): the first not taken."""
     taken_set = set(taken) | RESERVED_SLUGS | WINDOWS_DEVICE_NAMES
