@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from filmrev.errors import NotFoundError, ValidationError
+from filmrev.folding import fold
 from filmrev.model import Review
 from filmrev.paths import LibraryPaths, resolve_library
 from filmrev.search import FIELDS, Hit
@@ -216,10 +217,10 @@ class Transaction:
         return self.store.delete(review.id)
 
     def tag(self, ref: Ref, add: Iterable[str] = (), remove: Iterable[str] = ()) -> Review:
-        """Add and remove tags (case-insensitively) on one review."""
+        """Add and remove tags (compared folded: case, accents, quotes, dashes) on one review."""
         review = self.get(ref)
-        gone = {tag.strip().casefold() for tag in remove}
-        tags = [tag for tag in review.tags if tag.casefold() not in gone]
+        gone = {fold(tag) for tag in remove}
+        tags = [tag for tag in review.tags if fold(tag) not in gone]
         tags.extend(add)
         return self.store.save(review.evolve(tags=tags))
 

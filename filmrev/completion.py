@@ -84,7 +84,9 @@ def _reviews(ctx: typer.Context | None) -> list[dict[str, Any]]:
 def _pick(candidates: Iterable[str], incomplete: str) -> list[str]:
     """Values starting with what was typed (Typer keeps only exact-prefix suggestions)."""
     unique = dict.fromkeys(value for value in candidates if value.startswith(incomplete))
-    return sorted(unique, key=str.casefold)[:MAX_SUGGESTIONS]
+    from filmrev.folding import fold
+
+    return sorted(unique, key=fold)[:MAX_SUGGESTIONS]
 
 
 def complete_ref(incomplete: str, ctx: typer.Context | None = None) -> list[str]:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from filmrev import ranking
 from filmrev.errors import FilmrevError
-from filmrev.model import Review, unique_slug
+from filmrev.model import Review, slug_clashes, unique_slug
 from filmrev.paths import LibraryPaths
 from filmrev.storage import lock_is_held, temp_files
 from filmrev.tagging import lookalikes, merge_lookalikes
@@ -93,14 +93,8 @@ def _orphan_temp_files(paths: LibraryPaths) -> list[Path]:
 
 def _slug_problems(reviews: list[Review]) -> dict[int, str]:
     """Reviews (by id) whose slug an earlier review (lower id) already holds."""
-    owners: dict[str, int] = {}
-    clashes: dict[int, str] = {}
-    for review in reviews:
-        if review.slug in owners:
-            clashes[review.id] = review.slug
-        else:
-            owners[review.slug] = review.id
-    return clashes
+    entries = ((review.id, review.slug) for review in reviews)
+    return {other: slug for slug, _, other in slug_clashes(entries)}
 
 
 def _unnormal(library: Library) -> tuple[list[int], list[int]]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -118,21 +117,9 @@ def _ensure_dir(paths: LibraryPaths) -> Path:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp, FILE_MODE)
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
-    except OSError as error:
-        raise StorageError(f"cannot write draft {path}: {error.strerror}") from None
+    from filmrev.storage import atomic_write
+
+    atomic_write(path, data, f"draft {path}", commit=False)
 
 
 def create(

@@ -643,9 +643,9 @@ def edit_template() -> bool:
             raise Invalid(["the file is not valid UTF-8; save it as UTF-8"])
         clean = strip_errors(text)
         check_template(clean)
-        write(clean)
-        os.chmod(work, 0o600)
-        os.replace(work, path)
+        from filmrev.storage import atomic_write
+
+        atomic_write(path, clean.encode("utf-8", "surrogateescape"), commit=False)
 
     try:
         edit_until_valid(work, read, write, accept, keep_note=f"the template {path} is unchanged")

@@ -48,7 +48,8 @@ if TYPE_CHECKING:
     from filmrev.search import Hit
     from filmrev.store import Library
 
-INDEX_VERSION = 3
+# 4: title_key folded by filmrev.folding.fold (quotes, dashes, width, spacing).
+INDEX_VERSION = 4
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 #: How long a reader waits for an index another process holds locked before rebuilding it.
@@ -121,14 +122,10 @@ def summary_doc(review: Review) -> dict[str, Any]:
 
 
 def order_key(review: Review) -> tuple[int, float, str]:
-    """The default list order (``filmrev.query.default_order``) as a sortable key."""
-    from filmrev.refs import fold as fold_title
+    """The default list order (:func:`filmrev.query.default_order_key`) as a sortable key."""
+    from filmrev.query import default_order_key
 
-    if review.rank is not None:
-        return (0, float(review.rank), fold_title(review.title))
-    if review.rating is not None:
-        return (1, -review.rating, fold_title(review.title))
-    return (2, 0.0, fold_title(review.title))
+    return default_order_key(review)
 
 
 def _texts(review: Review, body: str) -> tuple[str, str, str, str, str]:

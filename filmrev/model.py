@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import reprlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from typing import Any
@@ -54,42 +54,6 @@ URL_FIELDS = frozenset({"url", "links", "images"})
 LIST_MAX = 10_000
 # Anchored at a word's start, so the scan stays linear however the body is made.
 _LONG_WORD = re.compile(rf"(?<!\S)\S{{{WORD_MAX + 1}}}\S*")
-
-#: Field order of the document form; also the order of YAML front matter.
-FIELD_ORDER = (
-    "id",
-    "slug",
-    "title",
-    "original_title",
-    "year",
-    "rating",
-    "rank",
-    "tags",
-    "categories",
-    "director",
-    "cast",
-    "crew",
-    "tagline",
-    "body",
-    "watched",
-    "links",
-    "viewings",
-    "sources",
-    "status",
-    "published",
-    "url",
-    "images",
-    "comments",
-    "created",
-    "updated",
-)
-
-#: Fields ``edit --clear FIELD`` may reset to empty: all but identity, status and timestamps.
-CLEARABLE = tuple(
-    name
-    for name in FIELD_ORDER
-    if name not in ("id", "slug", "title", "status", "created", "updated")
-)
 
 
 def max_year() -> int:
@@ -444,6 +408,19 @@ def make_slug(title: str, year: int | None, taken: Iterable[str], review_id: int
     return unique_slug(base, taken)
 
 
+def slug_clashes(entries: Iterable[tuple[int, str]]) -> list[tuple[str, int, int]]:
+    """THE duplicate-slug check: ``(slug, holder, other)`` for each ``(id, slug)`` whose slug
+    an earlier entry (``holder``) already holds, in the order given."""
+    holders: dict[str, int] = {}
+    clashes: list[tuple[str, int, int]] = []
+    for review_id, slug in entries:
+        if slug in holders:
+            clashes.append((slug, holders[slug], review_id))
+        else:
+            holders[slug] = review_id
+    return clashes
+
+
 def unique_slug(base: str, taken: Iterable[str]) -> str:
     """``base``, or ``base-2``, ``base-3``… (cut to fit 80 characters): the first not taken."""
     taken_set = set(taken) | RESERVED_SLUGS | WINDOWS_DEVICE_NAMES
@@ -661,15 +638,15 @@ def parse_sources(value: object) -> dict[str, str | None]:
 # --- the review ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Review:
     """One review. Build it through :meth:`from_doc` (validating) or :meth:`evolve`."""
 
+    # In document order (FIELD_ORDER is derived from it): keyword-only, so the fields
+    # with defaults may come before ``created`` and ``updated``.
     id: int
     slug: str
     title: str
-    created: str
-    updated: str
     original_title: str | None = None
     year: int | None = None
     rating: float | None = None
@@ -691,36 +668,15 @@ class Review:
     url: str | None = None
     images: tuple[Image, ...] = ()
     comments: tuple[Comment, ...] = ()
+    created: str
+    updated: str
 
     def to_doc(self) -> dict[str, Any]:
         """The JSON review object, fields in :data:`FIELD_ORDER`."""
-        return {
-            "id": self.id,
-            "slug": self.slug,
-            "title": self.title,
-            "original_title": self.original_title,
-            "year": self.year,
-            "rating": self.rating,
-            "rank": self.rank,
-            "tags": list(self.tags),
-            "categories": list(self.categories),
-            "director": self.director,
-            "cast": list(self.cast),
-            "crew": {role: list(names) for role, names in self.crew.items()},
-            "tagline": self.tagline,
-            "body": self.body,
-            "watched": self.watched,
-            "links": list(self.links),
-            "viewings": [viewing.to_doc() for viewing in self.viewings],
-            "sources": {key: self.sources.get(key) for key in SOURCE_KEYS},
-            "status": self.status,
-            "published": self.published,
-            "url": self.url,
-            "images": [image.to_doc() for image in self.images],
-            "comments": [comment.to_doc() for comment in self.comments],
-            "created": self.created,
-            "updated": self.updated,
-        }
+        doc = {name: getattr(self, name) for name in FIELD_ORDER}
+        for name, convert in _TO_DOC.items():
+            doc[name] = convert(doc[name])
+        return doc
 
     @classmethod
     def from_doc(cls, doc: Mapping[str, Any], *, limits: bool = True) -> Review:
@@ -744,33 +700,12 @@ class Review:
         if limits:
             check_body_limits(body)
         created = parse_timestamp(doc.get("created"), "created")
-        review = cls(
-            id=review_id,
-            slug=parse_slug(doc.get("slug")),
-            title=parse_title(doc.get("title")),
-            original_title=parse_optional_text(doc.get("original_title"), "original_title"),
-            year=parse_year(doc.get("year")),
-            rating=parse_rating(doc.get("rating")),
-            rank=parse_rank(doc.get("rank")),
-            tags=parse_tags(_as_list(doc.get("tags"), "tags")),
-            categories=parse_tags(_as_list(doc.get("categories"), "categories")),
-            director=parse_optional_text(doc.get("director"), "director"),
-            cast=parse_names(_as_list(doc.get("cast"), "cast"), "cast"),
-            crew=parse_crew(doc.get("crew")),
-            tagline=parse_optional_text(doc.get("tagline"), "tagline"),
-            body=body,
-            watched=parse_date(doc.get("watched"), "watched"),
-            links=tuple(parse_link(link) for link in _as_list(doc.get("links"), "links")),
-            viewings=tuple(Viewing.from_doc(v) for v in _as_list(doc.get("viewings"), "viewings")),
-            sources=parse_sources(doc.get("sources")),
-            status=parse_status(doc.get("status")),
-            published=parse_date(doc.get("published"), "published"),
-            url=parse_optional_url(doc.get("url"), "url"),
-            images=parse_images(_as_list(doc.get("images"), "images")),
-            comments=parse_comments(_as_list(doc.get("comments"), "comments")),
-            created=created,
-            updated=parse_timestamp(doc.get("updated", created), "updated"),
-        )
+        values: dict[str, Any] = {"id": review_id, "body": body, "created": created}
+        for name in FIELD_ORDER:  # in this order, so the first bad field is the one named
+            if name not in values:
+                given = doc.get(name, created if name == "updated" else None)
+                values[name] = _FROM_DOC[name](given)
+        review = cls(**values)
         return check_value_limits(review) if limits else review
 
     def evolve(self, **changes: Any) -> Review:
@@ -799,6 +734,56 @@ class Review:
     @property
     def word_count(self) -> int:
         return len(self.body.split())
+
+
+#: Field order of the document form (the dataclass's); also the order of YAML front matter.
+FIELD_ORDER: tuple[str, ...] = tuple(review_field.name for review_field in fields(Review))
+
+#: Fields ``edit --clear FIELD`` may reset to empty: all but identity, status and timestamps.
+CLEARABLE = tuple(
+    name
+    for name in FIELD_ORDER
+    if name not in ("id", "slug", "title", "status", "created", "updated")
+)
+
+#: How a field's value becomes JSON (the others are stored as they are).
+_TO_DOC: dict[str, Callable[[Any], Any]] = {
+    "tags": list,
+    "categories": list,
+    "cast": list,
+    "crew": lambda crew: {role: list(names) for role, names in crew.items()},
+    "links": list,
+    "viewings": lambda viewings: [viewing.to_doc() for viewing in viewings],
+    "sources": lambda sources: {key: sources.get(key) for key in SOURCE_KEYS},
+    "images": lambda images: [image.to_doc() for image in images],
+    "comments": lambda comments: [comment.to_doc() for comment in comments],
+}
+
+#: How :meth:`Review.from_doc` reads each field (``id``, ``body`` and ``created`` first).
+_FROM_DOC: dict[str, Callable[[Any], Any]] = {
+    "slug": parse_slug,
+    "title": parse_title,
+    "original_title": lambda value: parse_optional_text(value, "original_title"),
+    "year": parse_year,
+    "rating": parse_rating,
+    "rank": parse_rank,
+    "tags": lambda value: parse_tags(_as_list(value, "tags")),
+    "categories": lambda value: parse_tags(_as_list(value, "categories")),
+    "director": lambda value: parse_optional_text(value, "director"),
+    "cast": lambda value: parse_names(_as_list(value, "cast"), "cast"),
+    "crew": parse_crew,
+    "tagline": lambda value: parse_optional_text(value, "tagline"),
+    "watched": lambda value: parse_date(value, "watched"),
+    "links": lambda value: tuple(parse_link(link) for link in _as_list(value, "links")),
+    "viewings": lambda value: tuple(Viewing.from_doc(v) for v in _as_list(value, "viewings")),
+    "sources": parse_sources,
+    "status": parse_status,
+    "published": lambda value: parse_date(value, "published"),
+    "url": lambda value: parse_optional_url(value, "url"),
+    "images": lambda value: parse_images(_as_list(value, "images")),
+    "comments": lambda value: parse_comments(_as_list(value, "comments")),
+    "updated": lambda value: parse_timestamp(value, "updated"),
+}
 
 
 def empty_value(field_name: str) -> Any:

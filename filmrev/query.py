@@ -76,9 +76,20 @@ def sort_reviews(reviews: Iterable[Review], key: str, *, reverse: bool = False) 
     return present + missing
 
 
+def default_order_key(review: Review) -> tuple[int, float, str]:
+    """THE default list order as a sort key (the index stores it; ties go by id).
+
+    Ranked films in rank order, then rated ones highest first, then the unrated;
+    within a group, by folded title.
+    """
+    title = fold(review.title)
+    if review.rank is not None:
+        return (0, float(review.rank), title)
+    if review.rating is not None:
+        return (1, -review.rating, title)
+    return (2, 0.0, title)
+
+
 def default_order(reviews: Iterable[Review]) -> list[Review]:
     """Ranked films in rank order, then the rest by rating (highest first)."""
-    pool = list(reviews)
-    ranked = sort_reviews([r for r in pool if r.rank is not None], "rank")
-    unranked = sort_reviews([r for r in pool if r.rank is None], "rating")
-    return ranked + unranked
+    return sorted(reviews, key=lambda review: (*default_order_key(review), review.id))

@@ -7,21 +7,15 @@ a fuzzy match is only offered to them as a candidate to confirm.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from filmrev.errors import AmbiguousRefError, NotFoundError
+from filmrev.folding import fold
 from filmrev.model import Review
 
 FUZZY_CUTOFF = 70.0
 MAX_SUGGESTIONS = 5
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of text: ``Stéphanie`` → ``stephanie``."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 @dataclass(frozen=True)

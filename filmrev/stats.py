@@ -48,7 +48,7 @@ def people_counts(reviews: Iterable[Review]) -> list[tuple[str, int, list[str]]]
 
     Names that differ only in case or accents count as one (the first spelling is shown).
     """
-    from filmrev.search import fold
+    from filmrev.folding import fold
 
     counts: Counter[str] = Counter()
     spelling: dict[str, str] = {}

@@ -230,15 +230,21 @@ commits = 0
 
 
 def atomic_write(
-    path: Path, data: bytes, display: str | None = None, *, commit: bool = True
+    path: Path,
+    data: bytes,
+    display: str | None = None,
+    *,
+    commit: bool = True,
+    new_mode: int = FILE_MODE,
 ) -> None:
-    """Replace ``path`` with ``data`` atomically, keeping its mode (0600 when new).
+    """Replace ``path`` with ``data`` atomically, keeping its mode (``new_mode`` when new).
 
-    Temp file in the same directory → write → fsync → ``os.replace`` (commit
-    point, Ctrl-C deferred) → fsync the directory. A failure before the replace
-    leaves the old file and removes the temp file; a failing directory fsync
-    after it is only a warning. ``commit=False`` for side files (backups), which
-    are not counted in :data:`commits`.
+    THE atomic write of filmrev (library, backups, drafts, config, template, export
+    files). Temp file in the same directory → write → fsync → ``os.replace``
+    (commit point, Ctrl-C deferred) → fsync the directory. A failure before the
+    replace leaves the old file and removes the temp file; a failing directory fsync
+    after it is only a warning. ``commit=False`` for side files (backups), which are
+    not counted in :data:`commits`.
     """
     global commits
     shown = display or str(path)
@@ -250,7 +256,7 @@ def atomic_write(
         try:
             mode = os.stat(path).st_mode & 0o7777
         except FileNotFoundError:
-            mode = FILE_MODE
+            mode = new_mode
         # Ctrl-C held back until temp_name is known, so the except below can remove it.
         with deferred_interrupt():
             fd, temp_name = tempfile.mkstemp(

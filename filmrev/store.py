@@ -41,7 +41,15 @@ from tinydb.table import Document
 from filmrev import ranking
 from filmrev.bodies import BodyError, BodyStore, body_ref
 from filmrev.errors import CorruptLibraryError, InvariantError, ValidationError
-from filmrev.model import SCHEMA_VERSION, Review, make_slug, now_utc, parse_title, parse_year
+from filmrev.model import (
+    SCHEMA_VERSION,
+    Review,
+    make_slug,
+    now_utc,
+    parse_title,
+    parse_year,
+    slug_clashes,
+)
 from filmrev.paths import LibraryPaths
 from filmrev.storage import (
     TransactionStorage,
@@ -209,15 +217,12 @@ def invariant_problems(reviews: Iterable[Review]) -> list[str]:
 
 
 def _problems(entries: Iterable[tuple[int, str, int | None]]) -> list[str]:
-    problems: list[str] = []
-    owners: dict[str, int] = {}
-    ranks: dict[int, int | None] = {}
-    for review_id, slug, rank in entries:
-        if slug in owners:
-            problems.append(f"slug {slug!r} is used by reviews {owners[slug]} and {review_id}")
-        owners.setdefault(slug, review_id)
-        ranks[review_id] = rank
-    problems.extend(ranking.validate_ranks(ranks))
+    listed = list(entries)
+    problems = [
+        f"slug {slug!r} is used by reviews {holder} and {other}"
+        for slug, holder, other in slug_clashes((review_id, slug) for review_id, slug, _ in listed)
+    ]
+    problems.extend(ranking.validate_ranks({review_id: rank for review_id, _, rank in listed}))
     return problems
 
 
@@ -585,13 +590,8 @@ class Library:
         owners = {review_id: slug for review_id, slug, _ in self._reviews.slug_rank()}
         owners.update((review.id, review.slug) for review in batch)
         if len(set(owners.values())) != len(owners):
-            seen: dict[str, int] = {}
-            for review_id, slug in sorted(owners.items()):
-                if slug in seen:
-                    raise ValidationError(
-                        f"slug {slug!r} would be used by reviews {seen[slug]} and {review_id}"
-                    )
-                seen[slug] = review_id
+            slug, holder, other = slug_clashes(sorted(owners.items()))[0]
+            raise ValidationError(f"slug {slug!r} would be used by reviews {holder} and {other}")
         highest = max(review.id for review in batch)
         if highest >= int(self.meta["next_id"]):
             self._set_meta(next_id=highest + 1)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from filmrev.commands.common import (
+    TableOrJson,
     app,
     library_paths,
     note,
@@ -23,11 +23,6 @@ if TYPE_CHECKING:
 
     from filmrev.drafts import Draft
     from filmrev.search import Hit, Snippet
-
-
-class TableOrJson(str, Enum):
-    table = "table"
-    json = "json"
 
 
 FormatOption = Annotated[

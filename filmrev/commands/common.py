@@ -7,6 +7,7 @@ modules: the dependency runs one way, cli -> commands -> common.
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from typing import TYPE_CHECKING, NoReturn
 
 import typer
@@ -18,6 +19,14 @@ from filmrev.terminal import clean
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+
+class TableOrJson(str, Enum):
+    """THE ``--format table|json`` choice of the commands that print a table or data."""
+
+    table = "table"
+    json = "json"
+
 
 app = typer.Typer(
     rich_markup_mode=None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -12,11 +11,14 @@ import typer
 
 from filmrev.commands.common import app, library_paths, note, usage_error, write_data
 from filmrev.errors import ValidationError
+from filmrev.exporters import EXPORTERS, ExportJob, export_names, exporter, format_help
+from filmrev.importers import import_names
 from filmrev.terminal import clean
 
 if TYPE_CHECKING:
     from filmrev.importers.merge import Action, Plan
     from filmrev.model import Review
+    from filmrev.progress import Activity
 
 #: Show a progress bar (stderr, terminal only) from this many files or rows on.
 PROGRESS_FROM = 200
@@ -24,12 +26,23 @@ SHOWN_PROBLEMS = 50
 SHOWN_SKIPS = 10
 
 
-class ExportFormat(str, Enum):
-    json = "json"
-    markdown = "markdown"
-    csv = "csv"
-    letterboxd = "letterboxd"
-    wordpress = "wordpress"
+# The --format choices come from the registries (filmrev.exporters, filmrev.importers).
+if TYPE_CHECKING:
+
+    class ExportFormat(str, Enum):
+        """The names of :data:`filmrev.exporters.EXPORTERS`."""
+
+    class ImportFormat(str, Enum):
+        """``auto`` and the names of :data:`filmrev.importers.IMPORTERS`."""
+
+else:
+    ExportFormat = Enum("ExportFormat", {name: name for name in export_names()}, type=str)
+    ImportFormat = Enum(
+        "ImportFormat", {name: name for name in ("auto", *import_names())}, type=str
+    )
+
+DEFAULT_EXPORT_FORMAT = ExportFormat(EXPORTERS[0].name)
+AUTO_IMPORT_FORMAT = ImportFormat("auto")
 
 
 class StatusFilter(str, Enum):
@@ -43,15 +56,6 @@ class Profile(str, Enum):
     hugo = "hugo"
 
 
-class ImportFormat(str, Enum):
-    auto = "auto"
-    json = "json"
-    markdown = "markdown"
-    letterboxd = "letterboxd"
-    imdb = "imdb"
-    wordpress = "wordpress"
-
-
 # --- export -------------------------------------------------------------------------------------
 
 
@@ -62,27 +66,20 @@ def _count(number: int, noun: str) -> str:
 
 def _write_file(out: str, data: bytes, what: str) -> None:
     """Write one export file atomically (a new file gets the usual umask mode)."""
+    from filmrev.filemode import new_file_mode
     from filmrev.storage import atomic_write
 
     target = Path(out).expanduser()
     if target.is_dir():
         raise ValidationError(f"--out {out} is a directory; --format {what} writes one file")
-    existed = target.exists()
-    atomic_write(target, data, out)
-    if not existed:
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(target, 0o666 & ~mask)
+    atomic_write(target, data, out, new_mode=new_file_mode())
 
 
-def _export_letterboxd_files(reviews: list[Review], out: str, link_back: bool) -> None:
+def _export_parts(parts: list[str], reviews: int, out: str, what: str) -> None:
     """One file, or numbered parts of at most 1 MB each (``name-1.csv``, ...)."""
-    from filmrev.exporters.letterboxd import letterboxd_files
-
-    parts = letterboxd_files(reviews, link_back=link_back)
     if len(parts) == 1:
-        _write_file(out, parts[0].encode("utf-8"), "letterboxd")
-        note(f"exported {_count(len(reviews), 'review')} to {out}")
+        _write_file(out, parts[0].encode("utf-8"), what)
+        note(f"exported {_count(reviews, 'review')} to {out}")
         return
     target = Path(out).expanduser()
     stem, suffix = (target.stem, target.suffix) if target.suffix else (target.name, ".csv")
@@ -90,9 +87,9 @@ def _export_letterboxd_files(reviews: list[Review], out: str, link_back: bool) -
         str(target.with_name(f"{stem}-{number}{suffix}")) for number in range(1, len(parts) + 1)
     ]
     for name, part in zip(names, parts, strict=True):
-        _write_file(name, part.encode("utf-8"), "letterboxd")
+        _write_file(name, part.encode("utf-8"), what)
     note(
-        f"exported {_count(len(reviews), 'review')} in {len(parts)} files of at most 1 MB "
+        f"exported {_count(reviews, 'review')} in {len(parts)} files of at most 1 MB "
         f"(Letterboxd's limit): {', '.join(names)}"
     )
 
@@ -105,10 +102,9 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="json (lossless), markdown, csv (spreadsheet), letterboxd (their import CSV) "
-            "or wordpress (WXR for Tools → Import).",
+            help=format_help(),
         ),
-    ] = ExportFormat.json,
+    ] = DEFAULT_EXPORT_FORMAT,
     out: Annotated[
         str | None,
         typer.Option(
@@ -214,111 +210,106 @@ def export(
     from filmrev.index import load_library
     from filmrev.progress import command_activity
 
-    is_site = output_format is ExportFormat.markdown and out is not None
+    chosen_format = exporter(output_format.value)
+    is_site = chosen_format.site and out is not None
     if (profile is not None or jsonld or with_layouts or permalinks != "default") and not is_site:
         usage_error(
             "--profile and --jsonld apply to --format markdown with --out DIR "
             "(so do --permalinks and --with-layouts)"
         )
-    if link_back and output_format is not ExportFormat.letterboxd:
+    if link_back and "link_back" not in chosen_format.options:
         usage_error("--link-back applies to --format letterboxd")
-    wordpress_options = (site_url, author, tags or None, year, status)
-    if output_format is not ExportFormat.wordpress and any(
-        option is not None for option in wordpress_options
+    wordpress_options = {
+        "site_url": site_url,
+        "author": author,
+        "tags": tags or None,
+        "year": year,
+        "status": status,
+    }
+    if any(
+        value is not None and name not in chosen_format.options
+        for name, value in wordpress_options.items()
     ):
         usage_error("--site-url, --author, --tag, --year and --status apply to --format wordpress")
     progress = command_activity(ctx, "reading the library")  # a terminal only, after 0.5 s
     library = load_library(library_paths(ctx))
     reviews = library.reviews()
-    if output_format is ExportFormat.wordpress:
-        from filmrev.exporters.wordpress import export_wordpress
-
-        progress.phase(f"formatting {_count(len(reviews), 'review')} as WordPress WXR")
-        text = export_wordpress(
-            reviews,
-            site_url=site_url,
-            author=author,
-            tags=tags or [],
-            year=year,
-            status=status.value if status else None,
-        )
-        progress.close()
-        if out is None:
-            write_data(text)
-            return
-        _write_file(out, text.encode("utf-8"), output_format.value)
-        note(f"exported {_count(text.count('<item>'), 'review')} to {out}")
-        return
-    if output_format is ExportFormat.letterboxd and out is not None:
-        progress.phase(f"formatting {_count(len(reviews), 'review')} as Letterboxd CSV")
-        _export_letterboxd_files(reviews, out, link_back)
-        progress.close()
-        return
     if is_site:
-        from filmrev import config
-        from filmrev.exporters.site import SiteOptions, export_site
-
         assert out is not None
-        chosen = (profile or Profile.plain).value
-        if with_layouts and chosen == "plain":
-            usage_error("--with-layouts needs --profile jekyll or hugo")
-        progress.phase(f"exporting {_count(len(reviews), 'review')} to {out}")
-        report = export_site(
-            reviews,
-            Path(out).expanduser(),
-            profile=chosen,
-            jsonld=jsonld,
-            force=force,
-            options=SiteOptions(author=config.get("author"), permalinks=permalinks),
-        )
-        progress.close()
-        note(
-            f"exported {_count(report.reviews, 'review')} to {out}: "
-            f"{_count(len(report.written), 'file')} written, "
-            f"{report.unchanged} unchanged, {len(report.removed)} removed"
-        )
-        if report.kept:
-            note(
-                f"left in place (edited since filmrev wrote them, or not filmrev's): "
-                f"{', '.join(report.kept[:10])}{' …' if len(report.kept) > 10 else ''}"
-            )
-        if with_layouts:
-            from filmrev.exporters.site_layouts import write_starter_files
-
-            starters = write_starter_files(Path(out).expanduser(), chosen)
-            kept = f"; {len(starters.kept)} already there, kept" if starters.kept else ""
-            note(f"starter layouts: {_count(len(starters.written), 'file')} written{kept}")
+        _export_site(reviews, out, profile, jsonld, force, permalinks, with_layouts, progress)
         return
-    progress.phase(f"formatting {_count(len(reviews), 'review')} as {output_format.value}")
-    if output_format is ExportFormat.json:
-        from filmrev.exporters.json_export import library_json
-
-        text = library_json(reviews, library.comparisons())
-    elif output_format is ExportFormat.csv:
-        from filmrev.exporters.csv_table import reviews_csv
-
-        text = reviews_csv(reviews, neutralise_formulas=True)
-    elif output_format is ExportFormat.letterboxd:
-        from filmrev.exporters.letterboxd import MAX_FILE_BYTES, letterboxd_csv
-
-        text = letterboxd_csv(reviews, link_back=link_back)
-        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
-            note(
-                "this CSV is over 1 MB, more than Letterboxd's importer takes; "
-                "--out FILE.csv splits it into FILE-1.csv, FILE-2.csv, ..."
-            )
-    else:
-        from filmrev.exporters.markdown import library_document
-
-        text = library_document(reviews)
+    job = ExportJob(
+        reviews,
+        comparisons=library.comparisons,
+        link_back=link_back,
+        site_url=site_url,
+        author=author,
+        tags=tags or [],
+        year=year,
+        status=status.value if status else None,
+    )
+    progress.phase(f"formatting {_count(len(reviews), 'review')} as {chosen_format.label}")
+    if chosen_format.parts is not None and out is not None:
+        _export_parts(chosen_format.parts(job), len(reviews), out, chosen_format.name)
+        progress.close()
+        return
+    text = chosen_format.render(job)
+    advice = chosen_format.advice(text) if chosen_format.advice else None
+    if advice:
+        note(advice)
     if out is None:
         progress.close()
         write_data(text)
         return
     progress.phase(f"writing {out}")
-    _write_file(out, text.encode("utf-8"), output_format.value)
+    _write_file(out, text.encode("utf-8"), chosen_format.name)
     progress.close()
-    note(f"exported {_count(len(reviews), 'review')} to {out}")
+    note(f"exported {_count(chosen_format.count(text, job), 'review')} to {out}")
+
+
+def _export_site(
+    reviews: list[Review],
+    out: str,
+    profile: Profile | None,
+    jsonld: bool,
+    force: bool,
+    permalinks: str,
+    with_layouts: bool,
+    progress: Activity,
+) -> None:
+    """``export --format markdown --out DIR``: a site directory, rewritten incrementally."""
+    from filmrev import config
+    from filmrev.exporters.site import SiteOptions, export_site
+
+    chosen = (profile or Profile.plain).value
+    if with_layouts and chosen == "plain":
+        usage_error("--with-layouts needs --profile jekyll or hugo")
+    progress.phase(f"exporting {_count(len(reviews), 'review')} to {out}")
+    report = export_site(
+        reviews,
+        Path(out).expanduser(),
+        profile=chosen,
+        jsonld=jsonld,
+        force=force,
+        options=SiteOptions(author=config.get("author"), permalinks=permalinks),
+    )
+    progress.close()
+    note(
+        f"exported {_count(report.reviews, 'review')} to {out}: "
+        f"{_count(len(report.written), 'file')} written, "
+        f"{report.unchanged} unchanged, {len(report.removed)} removed"
+    )
+    if report.kept:
+        note(
+            f"left in place (edited since filmrev wrote them, or not filmrev's): "
+            f"{', '.join(report.kept[:10])}{' …' if len(report.kept) > 10 else ''}"
+        )
+    if with_layouts:
+        from filmrev.exporters.site_layouts import write_starter_files
+
+        starters = write_starter_files(Path(out).expanduser(), chosen)
+        kept = f"; {len(starters.kept)} already there, kept" if starters.kept else ""
+        note(f"starter layouts: {_count(len(starters.written), 'file')} written{kept}")
 
 
 # --- import -------------------------------------------------------------------------------------
@@ -400,7 +391,7 @@ def import_reviews(
     input_format: Annotated[
         ImportFormat,
         typer.Option("--format", "-f", help="What PATH holds; auto tells by its content."),
-    ] = ImportFormat.auto,
+    ] = AUTO_IMPORT_FORMAT,
     dry_run: Annotated[
         bool,
         typer.Option(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeGuard
 import typer
 
 from filmrev.commands.common import (
+    TableOrJson,
     app,
     library_paths,
     note,
@@ -51,11 +52,6 @@ class RankFormat(str, Enum):
     markdown = "markdown"
 
 
-class DataFormat(str, Enum):
-    table = "table"
-    json = "json"
-
-
 TagFilter = Annotated[
     list[str] | None,
     typer.Option("--tag", "-t", help="Only films with this tag (repeat: all of them)."),
@@ -65,7 +61,7 @@ YearFilter = Annotated[
 ]
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most N films.")]
 FormatOption = Annotated[RankFormat, typer.Option("--format", "-f", help="Output format.")]
-DataFormatOption = Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")]
+DataFormatOption = Annotated[TableOrJson, typer.Option("--format", "-f", help="Output format.")]
 RefArgument = Annotated[
     str,
     typer.Argument(
@@ -513,7 +509,7 @@ def _problem_line(problem: Problem, films: Mapping[int, Review], at: str | None)
 
 
 @rank_app.command("check")
-def rank_check(ctx: typer.Context, output_format: DataFormatOption = DataFormat.table) -> None:
+def rank_check(ctx: typer.Context, output_format: DataFormatOption = TableOrJson.table) -> None:
     """Find where the ranking contradicts ratings or your stored answers (exit 3 if any).
 
     Reports each film ranked below a film rated lower (the nearest such film).
@@ -549,7 +545,7 @@ def rank_check(ctx: typer.Context, output_format: DataFormatOption = DataFormat.
     latest: dict[frozenset[int], tuple[Comparison, str | None]] = {}
     for comparison, at in current:
         latest[frozenset((comparison.winner, comparison.loser))] = (comparison, at)
-    if output_format is DataFormat.json:
+    if output_format is TableOrJson.json:
         from filmrev.exporters.json_export import dumps
 
         entries: list[dict[str, Any]] = []
@@ -638,7 +634,7 @@ def rank_history(
             autocompletion=complete_ref,
         ),
     ],
-    output_format: DataFormatOption = DataFormat.table,
+    output_format: DataFormatOption = TableOrJson.table,
 ) -> None:
     """The comparisons that placed a film, oldest first: when, against whom, and the result.
 
@@ -659,7 +655,7 @@ def rank_history(
             f"no comparisons for {clean(review.display_title)} yet; "
             f"answer some with `filmrev rank place {review.slug}`"
         )
-    if output_format is DataFormat.json:
+    if output_format is TableOrJson.json:
         from filmrev.exporters.json_export import dumps
 
         entries = []

@@ -7,12 +7,12 @@ most, show what it would change, and save the result in one write.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from filmrev.commands.common import (
+    TableOrJson,
     library_paths,
     note,
     stderr_console,
@@ -20,7 +20,6 @@ from filmrev.commands.common import (
     stdout_console,
 )
 from filmrev.commands.rank import (
-    DataFormat,
     DataFormatOption,
     LimitOption,
     _comparison_docs,
@@ -44,11 +43,6 @@ SURE_Z = 2.0
 less than this many standard errors apart."""
 
 DEFAULT_QUESTIONS = 5
-
-
-class RefineFormat(str, Enum):
-    table = "table"
-    json = "json"
 
 
 def _fit(library: Library, extra: Sequence[Comparison] = ()) -> tuple[Fit, list[Comparison]]:
@@ -188,8 +182,8 @@ def rank_refine(
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", help="Apply the moves without asking.")] = False,
     output_format: Annotated[
-        RefineFormat, typer.Option("--format", "-f", help="Output format of the moves.")
-    ] = RefineFormat.table,
+        TableOrJson, typer.Option("--format", "-f", help="Output format of the moves.")
+    ] = TableOrJson.table,
 ) -> None:
     """Re-rank from every stored answer (a Bradley–Terry fit) and show the moves.
 
@@ -231,7 +225,7 @@ def rank_refine(
     fitted, answers = _fit(library, new)
     proposed = ranking.proposed_order(order, fitted, answers)
     moves = ranking.moves(order, proposed, answers)
-    if output_format is RefineFormat.json:
+    if output_format is TableOrJson.json:
         from filmrev.commands.common import write_data
         from filmrev.exporters.json_export import dumps
 
@@ -275,7 +269,7 @@ def rank_refine(
 def rank_score(
     ctx: typer.Context,
     limit: LimitOption = None,
-    output_format: DataFormatOption = DataFormat.table,
+    output_format: DataFormatOption = TableOrJson.table,
 ) -> None:
     """Each ranked film's model score, 0–100 (best 100), in rank order.
 
@@ -294,7 +288,7 @@ def rank_score(
         ranked = ranked[:limit]
     if not ranked:
         note("no ranked films; rank one with `filmrev rank place REF`")
-    if output_format is DataFormat.json:
+    if output_format is TableOrJson.json:
         from filmrev.commands.common import write_data
         from filmrev.exporters.json_export import dumps
 

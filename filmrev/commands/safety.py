@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from filmrev.commands.common import (
+    TableOrJson,
     app,
     confirm,
     library_paths,
@@ -24,12 +24,7 @@ if TYPE_CHECKING:
     from filmrev.paths import LibraryPaths
 
 
-class ReportFormat(str, Enum):
-    table = "table"
-    json = "json"
-
-
-FormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[TableOrJson, typer.Option("--format", "-f", help="Output format.")]
 
 
 def _human_size(size: int) -> str:
@@ -41,11 +36,11 @@ def _human_size(size: int) -> str:
     return f"{size} B"  # pragma: no cover - the loop always returns
 
 
-def _print_backups(paths: LibraryPaths, output_format: ReportFormat) -> None:
+def _print_backups(paths: LibraryPaths, output_format: TableOrJson) -> None:
     from filmrev.backups import describe, list_backups
 
     infos = [describe(path) for path in list_backups(paths)]
-    if output_format is ReportFormat.json:
+    if output_format is TableOrJson.json:
         from filmrev.exporters.json_export import dumps
 
         write_data(dumps([info.to_doc() for info in infos]))
@@ -85,7 +80,7 @@ def backup(
     list_them: Annotated[
         bool, typer.Option("--list", "-l", help="List the backups instead of making one.")
     ] = False,
-    output_format: FormatOption = ReportFormat.table,
+    output_format: FormatOption = TableOrJson.table,
 ) -> None:
     """Copy the library now and print the copy's path; --list shows the backups.
 
@@ -107,7 +102,7 @@ def backup(
 @app.command()
 def backups(
     ctx: typer.Context,
-    output_format: FormatOption = ReportFormat.table,
+    output_format: FormatOption = TableOrJson.table,
 ) -> None:
     """List the library's backups, oldest first (same as backup --list).
 
@@ -150,10 +145,10 @@ def restore(
     note(f"restored {paths.display} from {chosen} ({result.reviews} reviews){kept}")
 
 
-def _print_report(report: Report, output_format: ReportFormat) -> None:
+def _print_report(report: Report, output_format: TableOrJson) -> None:
     if report.backup is not None:
         note(f"backup made before repairs: {report.backup}")
-    if output_format is ReportFormat.json:
+    if output_format is TableOrJson.json:
         from filmrev.exporters.json_export import dumps
 
         write_data(dumps(report.to_doc()))
@@ -184,7 +179,7 @@ def doctor(
         bool,
         typer.Option("--fix", help="Repair what is safe (after a backup); never deletes a review."),
     ] = False,
-    output_format: FormatOption = ReportFormat.table,
+    output_format: FormatOption = TableOrJson.table,
 ) -> None:
     """Check the library: opens, schema, fields, ids, slugs, ranks, tags, permissions, leftovers.
 
@@ -206,7 +201,7 @@ def doctor(
             f"{len(report.problems)} problem(s) in {paths.display}: {first.name}: "
             f"{first.detail.split(';')[0]}{hint if _any_fixable(report) else ''}"
         )
-    if output_format is ReportFormat.table:
+    if output_format is TableOrJson.table:
         note("no problems found")
 
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import typer
 
-from filmrev.commands.common import library_paths, note, stdout_console, tag_app, write_data
+from filmrev.commands.common import (
+    TableOrJson,
+    library_paths,
+    note,
+    stdout_console,
+    tag_app,
+    write_data,
+)
 from filmrev.commands.reviews import find_for_change, settle_ref
 from filmrev.completion import complete_ref, complete_tag
 
@@ -82,17 +88,12 @@ def tag_remove(
         library.save(review.evolve(tags=[t for t in review.tags if fold(t) not in removed]))
 
 
-class TagFormat(str, Enum):
-    table = "table"
-    json = "json"
-
-
 @tag_app.command("list")
 def tag_list(
     ctx: typer.Context,
     output_format: Annotated[
-        TagFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = TagFormat.table,
+        TableOrJson, typer.Option("--format", "-f", help="Output format.")
+    ] = TableOrJson.table,
 ) -> None:
     """List tags with how many reviews carry each, most used first.
 
@@ -102,7 +103,7 @@ def tag_list(
     from filmrev.tagging import tag_counts
 
     counts = tag_counts(load_summaries(library_paths(ctx)))
-    if output_format is TagFormat.json:
+    if output_format is TableOrJson.json:
         from filmrev.exporters.json_export import dumps
 
         write_data(dumps([{"tag": tag, "count": count} for tag, count in counts]))

@@ -57,6 +57,7 @@ from filmrev import frontmatter
 from filmrev.errors import FilmrevError, StorageError, ValidationError
 from filmrev.exporters.outdir import LeavesDirectory, OutputDirectory
 from filmrev.exporters.site_text import escape_hugo_shortcodes, exact_link_text, permalink_path
+from filmrev.filemode import new_file_mode
 from filmrev.model import SLUG_PATTERN, WINDOWS_DEVICE_NAMES, Review
 from filmrev.terminal import rating_label
 
@@ -567,12 +568,6 @@ def _looks_like_ours(relative: str, data: bytes) -> bool:
     return bool(_FRONT_ID.search(front) and _FRONT_CREATED.search(front))
 
 
-def _new_file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def _conflict_message(out: Path, conflicts: list[str]) -> str:
     shown = ", ".join(conflicts[:SHOWN_CONFLICTS])
     more = len(conflicts) - SHOWN_CONFLICTS
@@ -650,7 +645,7 @@ def export_site(
     if conflicts and not force:
         raise ExportConflict(_conflict_message(out, conflicts))
 
-    mode = _new_file_mode()
+    mode = new_file_mode()
     with OutputDirectory(root) as directory:
         try:
             for relative, content in writes:

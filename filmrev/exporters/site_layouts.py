@@ -20,6 +20,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from filmrev.errors import StorageError, ValidationError
+from filmrev.filemode import new_file_mode
 
 LAYOUT_PROFILES = ("jekyll", "hugo")
 
@@ -57,8 +58,7 @@ def write_starter_files(out: Path, profile: str) -> StarterReport:
     """Create the starter files that do not exist yet under ``out`` (never overwrite)."""
     report = StarterReport()
     root = os.path.realpath(out)
-    mask = os.umask(0)
-    os.umask(mask)
+    mode = new_file_mode()
     for relative, content in starter_files(profile).items():
         target = Path(root, *relative.split("/"))
         try:
@@ -73,7 +73,7 @@ def write_starter_files(out: Path, profile: str) -> StarterReport:
             )
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         try:
-            fd = os.open(target, flags, 0o666 & ~mask)
+            fd = os.open(target, flags, mode)
         except FileExistsError:
             report.kept.append(relative)
             continue

@@ -2,66 +2,37 @@
 
 Detection is by content (see DECISIONS "Import"): Letterboxd file names or
 headers → letterboxd; ``Const,Your Rating`` → imdb; a JSON object → json
-(which must say ``"format": "filmrev"``); ``.md`` files → markdown.
+(which must say ``"format": "filmrev"``); ``.md`` files → markdown. Each format's
+name, rules and entry function are declared once, in :data:`filmrev.importers.IMPORTERS`.
 """
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from filmrev.errors import ValidationError
-from filmrev.importers.common import Batch, Progress, check_input_path, read_input
-from filmrev.importers.csvfiles import first_record
+from filmrev.importers import ImportOptions, Probe, accepted, detect, import_names, importer
+from filmrev.importers.common import Batch, Progress, check_input_path
 
-FORMATS = ("json", "markdown", "letterboxd", "imdb", "wordpress")
-ACCEPTED = (
-    "a filmrev JSON export, Markdown review files (.md), a Letterboxd export "
-    "(the zip, its folder or one of its CSVs), an IMDb ratings CSV or a WordPress "
-    "export (.xml or WordPress.com zip)"
-)
-SNIFF_BYTES = 1 << 16
+FORMATS = import_names()
+ACCEPTED = accepted()
 
 
 def detect_format(path: Path) -> str:
-    """``json``, ``markdown``, ``letterboxd`` or ``imdb``; ValidationError when unknown."""
-    from filmrev.importers.imdb import looks_like_imdb
-    from filmrev.importers.letterboxd import EXPORT_FILES, kind_of_header
-    from filmrev.importers.markdown_import import SUFFIXES, markdown_files
+    """The name of the registered format (:data:`filmrev.importers.IMPORTERS`) ``path`` holds.
 
+    ValidationError naming the accepted formats when no format recognises it.
+    """
     check_input_path(path)
-    if path.is_dir():
-        if any((path / name).is_file() for name in EXPORT_FILES) or (path / "lists").is_dir():
-            return "letterboxd"
-        if markdown_files(path)[0]:
-            return "markdown"
+    probe = Probe(path)
+    found = detect(probe)
+    if found is not None:
+        return found
+    if probe.is_dir:
         raise ValidationError(
             f"cannot tell what {path} holds (no Letterboxd CSVs, no .md files); "
             f"filmrev imports {ACCEPTED}"
         )
-    if zipfile.is_zipfile(path):
-        from filmrev.wxr import zip_members
-
-        return "wordpress" if zip_members(path) else "letterboxd"
-    if path.suffix.lower() in SUFFIXES:
-        return "markdown"
-    head = (
-        read_input(path, SNIFF_BYTES, head=True).decode("utf-8", "replace").removeprefix("\ufeff")
-    )
-    start = head.lstrip()
-    from filmrev.wxr import looks_like_wxr
-
-    if looks_like_wxr(head) or (path.suffix.lower() == ".xml" and start.startswith("<")):
-        return "wordpress"
-    if start.startswith("{"):
-        return "json"
-    if start.startswith("---"):
-        return "markdown"
-    header = first_record(head)
-    if looks_like_imdb(header):
-        return "imdb"
-    if kind_of_header(header, path.name) is not None:
-        return "letterboxd"
     raise ValidationError(
         f"cannot tell the format of {path}; filmrev imports {ACCEPTED} (or say --format)"
     )
@@ -89,30 +60,16 @@ def read_source(
     if (all_posts or apply_hints) and fmt != "wordpress":
         option = "--all-posts" if all_posts else "--apply-hints"
         raise ValidationError(f"{option} applies to WordPress imports, not to {fmt}")
-    if fmt == "wordpress":
-        from filmrev.importers.wordpress import read_wordpress
-
-        if path.is_dir():
-            raise ValidationError(f"{path} is a directory; give the WordPress .xml or .zip itself")
-        return read_wordpress(path, all_posts=all_posts, apply_hints=apply_hints, progress=progress)
-    if fmt == "json":
-        from filmrev.importers.json_import import read_json
-
-        if path.is_dir():
-            raise ValidationError(f"{path} is a directory; a JSON export is one file")
-        return read_json(path, progress)
-    if fmt == "markdown":
-        from filmrev.importers.markdown_import import read_markdown
-
-        return read_markdown(path, progress, ignore_unknown=ignore_unknown)
-    if fmt == "letterboxd":
-        from filmrev.importers.letterboxd import read_letterboxd
-
-        return read_letterboxd(path, ranked_list, progress)
-    if fmt == "imdb":
-        from filmrev.importers.imdb import read_imdb
-
-        if path.is_dir():
-            raise ValidationError(f"{path} is a directory; give the IMDb ratings CSV itself")
-        return read_imdb(path, all_types, progress)
-    raise ValidationError(f"unknown import format {fmt!r}; formats: {', '.join(FORMATS)}")
+    entry = importer(fmt)
+    if entry is None:
+        raise ValidationError(f"unknown import format {fmt!r}; formats: {', '.join(FORMATS)}")
+    if entry.file_only is not None and path.is_dir():
+        raise ValidationError(f"{path} is a directory; {entry.file_only}")
+    options = ImportOptions(
+        ranked_list=ranked_list,
+        all_types=all_types,
+        all_posts=all_posts,
+        apply_hints=apply_hints,
+        ignore_unknown=ignore_unknown,
+    )
+    return entry.read(path, options, progress)

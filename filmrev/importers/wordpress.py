@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from filmrev.errors import ValidationError
+from filmrev.folding import fold
 from filmrev.html_markdown import comment_markdown, html_to_markdown
 from filmrev.importers.common import Batch, Incoming, NoProgress, Problems, Progress, tracked
 from filmrev.model import (
@@ -221,9 +222,9 @@ def _terms(item: Item, domain: str) -> list[str]:
         if given != domain:
             continue
         name = html.unescape(term.name).strip()
-        if domain == "category" and name.casefold() in DROPPED_CATEGORIES:
+        if domain == "category" and fold(name) in DROPPED_CATEGORIES:
             continue
-        if name and name.casefold() not in {n.casefold() for n in names}:
+        if name and fold(name) not in {fold(n) for n in names}:
             names.append(name)
     return names
 
