@@ -72,17 +72,10 @@ class Activity:
         with self._lock:
             if self._closed:
                 return
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
             from filmrev.commands.common import stderr_console
+            from filmrev.views.progress import spinner
 
-            self._progress = Progress(
-                SpinnerColumn(),
-                TextColumn("{task.description}"),
-                TimeElapsedColumn(),
-                console=stderr_console(),
-                transient=True,
-            )
+            self._progress = spinner(stderr_console())
             self._task = self._progress.add_task(self._description, total=None)
             self._progress.start()
 

@@ -2,7 +2,8 @@
 
 Bodies are Markdown, but Letterboxd reviews arrive as HTML (``<blockquote>``, ``<i>``,
 ``<a href>``) and Rich's Markdown drops HTML blocks, so :func:`body_markdown` turns the
-HTML parts of a body into Markdown first (markdownify), leaving Markdown parts alone.
+HTML parts of a body into Markdown first (markdownify), leaving Markdown parts alone
+(:func:`filmrev.views.body.body_renderable` makes that Rich Markdown).
 :func:`plain_snippet` strips Markdown and HTML syntax from a search snippet and moves
 the hit spans along. Both are pure functions of text: the stored body is never changed.
 
@@ -14,10 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from rich.markdown import Markdown
 
 #: Tags that mark a body (or a block of it) as HTML; anything else in ``<…>`` stays text.
 _HTML_TAG = re.compile(
@@ -141,47 +138,6 @@ def _inline_line(line: str) -> str:
     prefix = re.match(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|#{1,6}\s+|(?:>\s?)+)?", line)
     lead = prefix.group(0) if prefix else ""
     return lead + _html_to_markdown(line[len(lead) :])
-
-
-def body_renderable(body: str) -> Markdown:
-    """The body as Rich Markdown: HTML converted, images as an ``[image: …]`` line of their own.
-
-    Rich draws an image as a separate piece before the rest of its paragraph, so a caption
-    typed after ``![…](…)`` overflowed the line and was cut at narrow widths.
-    """
-    from rich.markdown import Markdown
-
-    markdown = Markdown(body_markdown(body), hyperlinks=False)
-    _replace_images(markdown.parsed)
-    return markdown
-
-
-def _replace_images(tokens: Sequence[object]) -> None:
-    """Swap each inline image token for italic ``[image: ALT]`` text, ending its line."""
-    from markdown_it.token import Token
-
-    for token in tokens:
-        if not isinstance(token, Token) or not token.children:
-            continue
-        children: list[Token] = []
-        previous_image = False
-        for child in token.children:
-            if child.type == "image":
-                label = child.content or str(child.attrs.get("src", "")).rsplit("/", 1)[-1]
-                if children and children[-1].type not in ("softbreak", "hardbreak"):
-                    children.append(Token("hardbreak", "br", 0))
-                children.append(Token("em_open", "em", 1))
-                children.append(Token("text", "", 0, content=f"[image: {label}]"))
-                children.append(Token("em_close", "em", -1))
-                previous_image = True
-                continue
-            if previous_image and child.type == "softbreak":
-                child = Token("hardbreak", "br", 0)
-            elif previous_image and child.type == "text" and child.content.strip():
-                children.append(Token("hardbreak", "br", 0))
-            previous_image = False
-            children.append(child)
-        token.children = children
 
 
 # --- search snippets ------------------------------------------------------------------------

@@ -130,7 +130,7 @@ def review_panel(review: Review) -> Panel:
     parts.extend(_publication_lines(review))
     if review.body.strip():
         # Imported here: rich.markdown (markdown-it, pygments) costs ~25 ms that list/rank skip.
-        from filmrev.readable import body_renderable
+        from filmrev.views.body import body_renderable
 
         body = review.body
         if len(body) > RENDER_MAX:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -17,14 +17,6 @@ from filmrev.commands.common import (
     write_data,
 )
 
-if TYPE_CHECKING:
-    from rich.console import RenderableType
-    from rich.text import Text
-
-    from filmrev.drafts import Draft
-    from filmrev.search import Hit, Snippet
-
-
 FormatOption = Annotated[
     TableOrJson, typer.Option("--format", "-f", help="table (for people) or json (for scripts).")
 ]
@@ -37,47 +29,6 @@ def _json(value: Any) -> None:
 
 
 # --- search -------------------------------------------------------------------------------
-
-
-def snippet_text(snippet: Snippet) -> Text:
-    """The snippet with its hits highlighted; user text is cleaned, never markup."""
-    from rich.text import Text
-
-    from filmrev.readable import plain_snippet
-    from filmrev.terminal import clean
-
-    plain, spans = plain_snippet(snippet.text, snippet.spans)
-    text = Text(style="dim")
-    position = 0
-    for start, end in spans:
-        text.append(clean(plain[position:start]))
-        text.append(clean(plain[start:end]), style="bold reverse")
-        position = end
-    text.append(clean(plain[position:]))
-    return text
-
-
-def search_results(hits: list[Hit]) -> RenderableType:
-    """One block a hit: number, title (year), stars, slug, then the snippet."""
-    from rich.console import Group
-    from rich.padding import Padding
-    from rich.text import Text
-
-    from filmrev.terminal import clean, rating_label
-
-    blocks: list[RenderableType] = []
-    for number, hit in enumerate(hits, 1):
-        review = hit.review
-        line = Text(f"{number:>2}. ", style="bold")
-        line.append(clean(review.display_title), style="bold")
-        if review.rating is not None:
-            line.append(f"  {rating_label(review.rating)}", style="yellow")
-        line.append(f"  {review.slug}", style="dim")
-        line.append(f"  [{', '.join(hit.fields)}]", style="cyan")
-        blocks.append(line)
-        if hit.snippet.text:
-            blocks.append(Padding(snippet_text(hit.snippet), (0, 0, 0, 4), expand=False))
-    return Group(*blocks)
 
 
 @app.command(no_args_is_help=True)
@@ -142,6 +93,8 @@ def search(
             ]
         )
     elif hits:
+        from filmrev.views.search import search_results
+
         stdout_console().print(search_results(hits))
     if not total:
         note(f"no review matches {text!r}")
@@ -150,90 +103,6 @@ def search(
 
 
 # --- stats --------------------------------------------------------------------------------
-
-
-#: The longest bar of ``stats``; narrower terminals get shorter bars, never less than this.
-BAR_WIDTH = 30
-MIN_BAR_WIDTH = 8
-
-
-def _bars(
-    counts: dict[str, int],
-    labels: dict[str, str] | None = None,
-    *,
-    names: bool = False,
-    width: int = 80,
-) -> RenderableType:
-    """A bar a row: label, bar (longest = the top count), count, fitted to ``width``.
-
-    The bar shrinks first (from 30 columns), then long names are cut with "…", so the
-    counts always stay on screen.
-    """
-    from rich.bar import Bar
-    from rich.table import Table
-    from rich.text import Text
-
-    rows = [((labels or {}).get(key, key), count) for key, count in counts.items()]
-    label_width = max((len(label) for label, _ in rows), default=0)
-    count_width = max((len(str(count)) for _, count in rows), default=1)
-    bar_width = max(MIN_BAR_WIDTH, min(BAR_WIDTH, width - label_width - count_width - 2))
-    label_width = min(label_width, max(1, width - bar_width - count_width - 2))
-    table = Table.grid(padding=(0, 1))
-    table.add_column(
-        justify="left" if names else "right",
-        no_wrap=True,
-        overflow="ellipsis",
-        width=label_width,
-    )
-    table.add_column(width=bar_width, no_wrap=True)
-    table.add_column(justify="right", no_wrap=True, width=count_width)
-    top = max(counts.values(), default=0) or 1
-    for label, count in rows:
-        table.add_row(
-            Text(label),
-            Bar(size=top, begin=0, end=count, width=bar_width, color="yellow"),
-            str(count),
-        )
-    return table
-
-
-def stats_view(
-    stats: dict[str, Any], year: int | None, watched_year: int | None, width: int = 80
-) -> RenderableType:
-    """Summary lines, rating histogram (half-star bars), years, decades, top tags and people."""
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
-
-    from filmrev.terminal import clean, stars
-
-    summary = Table.grid(padding=(0, 2))
-    summary.add_column(style="bold")
-    summary.add_column()
-    scope = f" of films from {year}" if year is not None else ""
-    if watched_year is not None:
-        scope += f" watched in {watched_year}"
-    summary.add_row("Reviews", f"{stats['reviews']:,}{scope}")
-    summary.add_row("Words", f"{stats['words']:,}")
-    average = stats["average_rating"]
-    summary.add_row("Average rating", f"{average:.2f}" if average is not None else "–")
-    summary.add_row("Longest", Text(clean(stats["longest"] or "–")))
-    parts: list[RenderableType] = [summary]
-
-    def section(title: str, body: RenderableType) -> None:
-        parts.extend([Text(""), Text(title, style="bold underline"), body])
-
-    labels = {key: f"{stars(float(key)):<5} {key}" for key in stats["ratings"]}
-    section("Ratings", _bars(stats["ratings"], labels, width=width))
-    if stats["by_year_watched"]:
-        section("By year watched", _bars(stats["by_year_watched"], width=width))
-    if stats["by_decade"]:
-        section("By release decade", _bars(stats["by_decade"], width=width))
-    for title, key, name in (("Top tags", "top_tags", "tag"), ("Top people", "top_people", "name")):
-        if stats[key]:
-            rows = {clean(entry[name]): entry["count"] for entry in stats[key]}
-            section(title, _bars(rows, names=True, width=width))
-    return Group(*parts)
 
 
 @app.command()
@@ -272,6 +141,8 @@ def stats(
     if output_format is TableOrJson.json:
         _json(figures)
     else:
+        from filmrev.views.stats import stats_view
+
         console = stdout_console()
         console.print(stats_view(figures, released, watched, console.width))
 
@@ -306,18 +177,9 @@ def people(
     if not rows:
         note("no people in the library yet (add --director, --cast or --crew)")
         return
-    from rich.table import Table
-    from rich.text import Text
+    from filmrev.views.stats import people_table
 
-    from filmrev.terminal import clean
-
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("Name")
-    table.add_column("Reviews", justify="right")
-    table.add_column("Roles", style="dim")
-    for name, count, roles in rows:
-        table.add_row(Text(clean(name)), str(count), Text(clean(", ".join(roles))))
-    stdout_console().print(table)
+    stdout_console().print(people_table(rows))
 
 
 # --- drafts -------------------------------------------------------------------------------
@@ -331,17 +193,6 @@ drafts_app = typer.Typer(
     invoke_without_command=True,
 )
 app.add_typer(drafts_app, name="drafts")
-
-
-def _age(draft: Draft) -> str:
-    modified = draft.modified
-    if modified is None:
-        return "?"
-    seconds = max(0, int((datetime.now(UTC) - modified).total_seconds()))
-    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
-        if seconds >= size:
-            return f"{seconds // size} {unit}"
-    return f"{seconds} s"
 
 
 def _list_drafts(ctx: typer.Context, output_format: TableOrJson) -> None:
@@ -366,26 +217,13 @@ def _list_drafts(ctx: typer.Context, output_format: TableOrJson) -> None:
     if not found:
         note("no drafts")
         return
-    from rich.table import Table
-    from rich.text import Text
+    from filmrev.views.drafts import DraftLine, drafts_table
 
-    from filmrev.terminal import clean
-
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("ID", justify="right")
-    table.add_column("Kind")
-    table.add_column("Title")
-    table.add_column("Age", justify="right", no_wrap=True)
-    table.add_column("Path", style="dim", overflow="fold")
-    for draft in found:
-        table.add_row(
-            str(draft.id),
-            draft.kind,
-            Text(clean(draft.title() or "(no title)")),
-            _age(draft),
-            Text(clean(str(draft.path))),
-        )
-    stdout_console().print(table)
+    lines = [
+        DraftLine(draft.id, draft.kind, draft.title(), draft.modified, str(draft.path))
+        for draft in found
+    ]
+    stdout_console().print(drafts_table(lines, datetime.now(UTC)))
 
 
 @drafts_app.callback()

@@ -60,15 +60,9 @@ def history(
     if not earlier:
         note(f"{review.slug} has no earlier versions")
         return
-    from rich.table import Table
+    from filmrev.views.history import versions_table
 
-    table = Table(box=None, pad_edge=False)
-    for column in ("#", "Saved", "Words"):
-        table.add_column(column, justify="right" if column != "Saved" else "left")
-    for version in earlier:
-        table.add_row(str(version.number), version.saved or "?", str(version.words))
-    table.add_row("now", review.updated, str(review.word_count))
-    stdout_console().print(table)
+    stdout_console().print(versions_table(earlier, review))
 
 
 @app.command()

@@ -325,11 +325,10 @@ class _Bar:
     def start(self, description: str, total: int) -> None:
         if total < PROGRESS_FROM:
             return
-        from rich.progress import Progress
-
         from filmrev.commands.common import stderr_console
+        from filmrev.views.progress import bar
 
-        self._progress = Progress(console=stderr_console(), transient=True)
+        self._progress = bar(stderr_console())
         self._progress.start()
         self._task = self._progress.add_task(description, total=total)
 

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from filmrev.errors import Cancelled, ValidationError
-from filmrev.terminal import clean, rating_label
+from filmrev.terminal import clean
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
+    from rich.console import Console
 
     from filmrev.model import Review
     from filmrev.ranking import Placement
@@ -75,17 +75,12 @@ class Questions:
         return sum(1 for answer in self.kept_answers() if answer != "s")
 
     def show(self, candidate: int, other: int) -> None:
-        from rich.text import Text
+        from filmrev.views.placing import question
 
         placed, compared = self.library.get(candidate), self.library.get(other)
         assert placed is not None and compared is not None
-        heading = Text("Which is better?", style="bold")
-        heading.append(f"  (question {self.answered() + 1} of at most {self.total})", style="dim")
         self.console.print()
-        self.console.print(heading)
-        self.console.print(_film_lines("1", placed))
-        self.console.print(_film_lines("2", compared))
-        self.console.print(Text(ANSWER_HELP, style="dim"))
+        self.console.print(question(placed, compared, ANSWER_HELP, self.answered() + 1, self.total))
 
     def answer(self) -> str:
         """One valid answer: re-asked on a terminal, fatal without one."""
@@ -116,24 +111,6 @@ class Questions:
             self.console.print()
             raise Cancelled("no more answers on stdin (end of input); nothing changed")
         return line
-
-
-def _film_lines(number: str, review: Review) -> RenderableType:
-    """``1  Rust and Bone (2012)  ★★★★½ 4.5  #3`` and the tagline below it."""
-    from rich.console import Group
-    from rich.text import Text
-
-    line = Text(f"  {number}  ", style="bold cyan")
-    line.append(clean(review.display_title), style="bold")
-    line.append("  ")
-    line.append(rating_label(review.rating) if review.rating is not None else "unrated")
-    if review.rank is not None:
-        line.append(f"  #{review.rank}", style="magenta")
-    if not review.tagline:
-        return line
-    tagline = Text("     ")
-    tagline.append(clean(review.tagline), style="italic")
-    return Group(line, tagline)
 
 
 def confirm_placement(console: Console, review: Review, placement: Placement) -> str:

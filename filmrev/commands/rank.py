@@ -667,28 +667,10 @@ def rank_history(
         return
     if not rows:
         return
-    from rich.table import Table
-    from rich.text import Text
+    from filmrev.views.rank import comparisons_table
 
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("When (UTC)", no_wrap=True, style="dim")
-    table.add_column("Result", no_wrap=True)
-    table.add_column("Against")
-    table.add_column("Rank", justify="right", style="magenta", no_wrap=True)
-    table.add_column("Rating", style="yellow", no_wrap=True)
-    styles = {"won": "green", "lost": "red", "tie": "yellow"}
-    rewatched = any(weight < 1 for *_, weight in rows)
-    if rewatched:  # answers from before a rewatch (`rank place --again`) count less
-        table.add_column("Weight", justify="right", style="dim", no_wrap=True)
-    for at, against, result, weight in rows:
-        other = library.get(against)
-        when = Text(clean(at)[:16].replace("T", " ") if at else "")
-        name = Text(clean(other.display_title)) if other else Text(f"review {against}")
-        rank = f"#{other.rank}" if other and other.rank is not None else ""
-        rating = rating_label(other.rating) if other else ""
-        cells: list[str | Text] = [when, Text(result, style=styles[result]), name, rank, rating]
-        table.add_row(*cells, *([f"{weight:g}"] if rewatched else []))
-    stdout_console().print(table)
+    films = {film.id: film for film in map(library.get, {row[1] for row in rows}) if film}
+    stdout_console().print(comparisons_table(rows, films))
 
 
 # `rank refine` and `rank score` live in their own module and register on rank_app.

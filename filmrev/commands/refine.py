@@ -6,7 +6,7 @@ most, show what it would change, and save the result in one write.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -29,7 +29,6 @@ from filmrev.commands.rank import (
 )
 from filmrev.commands.reviews import load_library
 from filmrev.errors import Cancelled, FilmrevError, ValidationError
-from filmrev.terminal import clean, rating_label
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -133,28 +132,6 @@ def _ask_questions(
     return [answer for _, answer in given if answer is not None]
 
 
-def _moves_table(moves: Sequence[Move], films: Mapping[int, Review]) -> Any:
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("Move", justify="right", no_wrap=True, style="magenta")
-    table.add_column("Film")
-    table.add_column("Rating", style="yellow", no_wrap=True)
-    table.add_column("Answers for", justify="right", style="green", no_wrap=True)
-    table.add_column("against", justify="right", style="red", no_wrap=True)
-    for move in moves:
-        review = films[move.review_id]
-        table.add_row(
-            f"#{move.before} → #{move.after}",
-            Text(clean(review.display_title)),
-            rating_label(review.rating) if review.rating is not None else "",
-            str(move.agreeing),
-            str(move.disagreeing),
-        )
-    return table
-
-
 def _move_json(move: Move, film: Review) -> dict[str, Any]:
     return {
         "film": film_json(film),
@@ -231,8 +208,10 @@ def rank_refine(
 
         write_data(dumps([_move_json(move, films[move.review_id]) for move in moves]))
     elif moves:
+        from filmrev.views.refine import moves_table
+
         console = stdout_console()
-        console.print(_moves_table(moves, films))
+        console.print(moves_table(moves, films))
     answered = f"{len(new)} new answer{'s' if len(new) != 1 else ''}"
     if not moves:
         note(
@@ -296,19 +275,6 @@ def rank_score(
         return
     if not ranked:
         return
-    from rich.table import Table
-    from rich.text import Text
+    from filmrev.views.refine import scores_table
 
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("Rank", justify="right", style="magenta", no_wrap=True)
-    table.add_column("Score", justify="right", style="cyan", no_wrap=True)
-    table.add_column("Film")
-    table.add_column("Rating", style="yellow", no_wrap=True)
-    for film in ranked:
-        table.add_row(
-            f"#{film.rank}",
-            f"{scores[film.id]:.1f}",
-            Text(clean(film.display_title)),
-            rating_label(film.rating) if film.rating is not None else "",
-        )
-    stdout_console().print(table)
+    stdout_console().print(scores_table(ranked, scores))

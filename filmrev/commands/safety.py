@@ -153,23 +153,9 @@ def _print_report(report: Report, output_format: TableOrJson) -> None:
 
         write_data(dumps(report.to_doc()))
         return
-    from rich.table import Table
-    from rich.text import Text
+    from filmrev.views.doctor import report_view
 
-    from filmrev.terminal import clean
-
-    styles = {"ok": "green", "problem": "bold red", "fixed": "yellow", "note": "cyan"}
-    table = Table(box=None, header_style="bold", pad_edge=False, title_justify="left")
-    table.add_column("Check", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Detail", overflow="fold")
-    for check in report.checks:
-        table.add_row(
-            check.name, Text(check.status, style=styles[check.status]), clean(check.detail)
-        )
-    console = stdout_console()
-    console.print(Text(f"Library {clean(str(report.paths.file))}", style="bold"))
-    console.print(table)
+    stdout_console().print(report_view(report))
 
 
 @app.command()
