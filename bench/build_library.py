@@ -23,7 +23,8 @@ import orjson
 from filmrev import frontmatter
 from filmrev.model import Review
 from filmrev.paths import resolve_library
-from filmrev.store import Library, writing
+from filmrev.store import Library
+from filmrev.transaction import writing
 
 
 def reviews_from_export(path: Path) -> list[Review]:

@@ -20,22 +20,26 @@ from typer import Abort
 from typer._click.exceptions import ClickException, UsageError  # Typer 0.28 vendors Click
 
 from filmrev import __version__
-from filmrev.commands import (
-    authoring,
-    history,
-    io,
-    publishing,
-    rank,
-    reviews,
-    safety,
-    tags,
-)
 from filmrev.commands.common import app
 from filmrev.errors import Cancelled, FilmrevError
 from filmrev.terminal import clean
 
-# Importing a command module registers its commands on ``app`` (in this order in --help).
-COMMAND_MODULES = (authoring, history, io, publishing, rank, reviews, safety, tags)
+# Importing a command module registers its commands on ``app``, in this order in --help.
+# isort: off
+from filmrev.commands import (
+    authoring,
+    reviews,
+    history,
+    io,
+    publishing,
+    rank,
+    refine,
+    safety,
+    tags,
+)
+# isort: on
+
+COMMAND_MODULES = (authoring, reviews, history, io, publishing, rank, refine, safety, tags)
 
 
 def _version(value: bool) -> None:

@@ -363,7 +363,7 @@ def repair(paths: LibraryPaths) -> Report:
 
     Fixed items appear with status ``fixed``; what could not be fixed stays a problem.
     """
-    from filmrev.store import writing
+    from filmrev.transaction import writing
 
     before = diagnose(paths)
     collected = _collect_bodies(paths, before)

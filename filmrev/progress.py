@@ -74,7 +74,7 @@ class Activity:
                 return
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-            from filmrev.commands.common import stderr_console
+            from filmrev.terminal import stderr_console
 
             self._progress = Progress(
                 SpinnerColumn(),

@@ -30,7 +30,8 @@ from filmrev.ranking import (
     remove,
     validate_ranks,
 )
-from filmrev.store import Library, writing
+from filmrev.store import Library
+from filmrev.transaction import writing
 
 Ask = Callable[[int, int], str]
 REVIEW_IDS = st.integers(min_value=1, max_value=12)

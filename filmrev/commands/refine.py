@@ -6,7 +6,7 @@ most, show what it would change, and save the result in one write.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -14,6 +14,7 @@ import typer
 
 from filmrev.commands.common import (
     library_paths,
+    load_library,
     note,
     stderr_console,
     stdin_is_tty,
@@ -23,12 +24,15 @@ from filmrev.commands.rank import (
     DataFormat,
     DataFormatOption,
     LimitOption,
-    _comparison_docs,
     film_json,
     rank_app,
+)
+from filmrev.comparisons import (
+    comparison_docs,
+    fit_library,
+    model_scores,
     stored_comparisons,
 )
-from filmrev.commands.reviews import load_library
 from filmrev.errors import Cancelled, FilmrevError, ValidationError
 from filmrev.terminal import clean, rating_label
 
@@ -49,34 +53,6 @@ DEFAULT_QUESTIONS = 5
 class RefineFormat(str, Enum):
     table = "table"
     json = "json"
-
-
-def _fit(library: Library, extra: Sequence[Comparison] = ()) -> tuple[Fit, list[Comparison]]:
-    """The fit of the ranked films to the stored answers (plus ``extra``) and those answers."""
-    from filmrev import ranking
-
-    answers = [comparison for comparison, _ in stored_comparisons(library)] + list(extra)
-    ratings = {review.id: review.rating for review in library.reviews()}
-    return ranking.fit(library.ranked_order(), answers, ratings), answers
-
-
-def model_scores(library: Library) -> dict[int, float]:
-    """Each ranked film's model score, 0–100 (see :func:`filmrev.ranking.fit`)."""
-    return _fit(library)[0].scores
-
-
-def sort_by_score(library: Library, reviews: Iterable[Review], *, reverse: bool) -> list[Review]:
-    """``list --sort score``: ranked films by model score, highest first; unranked last."""
-    from filmrev.folding import fold
-
-    scores = model_scores(library)
-    pool = list(reviews)
-    scored = [review for review in pool if review.id in scores]
-    unscored = [review for review in pool if review.id not in scores]
-    scored.sort(key=lambda review: (review.rank or 0, review.id))
-    scored.sort(key=lambda review: scores[review.id], reverse=not reverse)
-    unscored.sort(key=lambda review: (fold(review.title), review.id))
-    return scored + unscored
 
 
 # --- rank refine ------------------------------------------------------------------------------
@@ -210,7 +186,8 @@ def rank_refine(
     """
     from filmrev import ranking
     from filmrev.commands.common import confirm
-    from filmrev.store import refuse_if_broken, writing
+    from filmrev.store import refuse_if_broken
+    from filmrev.transaction import writing
 
     paths = library_paths(ctx)
     library = load_library(paths)
@@ -228,7 +205,7 @@ def rank_refine(
     films = {review.id: review for review in library.reviews()}
     stored = [comparison for comparison, _ in stored_comparisons(library)]
     new = [] if dry_run else _ask_questions(library, stderr_console(), stored, questions)
-    fitted, answers = _fit(library, new)
+    fitted, answers = fit_library(library, new)
     proposed = ranking.proposed_order(order, fitted, answers)
     moves = ranking.moves(order, proposed, answers)
     if output_format is RefineFormat.json:
@@ -259,7 +236,7 @@ def rank_refine(
                 "the ranking changed while you were answering; nothing changed; "
                 "run `filmrev rank refine` again"
             )
-        locked.add_comparisons(_comparison_docs(new))
+        locked.add_comparisons(comparison_docs(new))
         if moves:
             locked.set_order(proposed)
     if moves:

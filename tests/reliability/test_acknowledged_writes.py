@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from filmrev.model import Review
-from filmrev.store import writing
+from filmrev.transaction import writing
 from tests.conftest import Runner
 from tests.reliability.helpers import paths_of, tree
 from tests.test_editor import FakeEditor

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from filmrev.model import Review
-from filmrev.store import writing
+from filmrev.transaction import writing
 from tests.conftest import Runner
 from tests.reliability.conftest import InProcess
 from tests.reliability.helpers import paths_of, tree
