@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from typer import Abort
-from typer._click.exceptions import UsageError  # Typer 0.28 vendors Click
 
 from filmrev.errors import Cancelled
 from filmrev.paths import LibraryPaths, resolve_library
@@ -76,9 +75,20 @@ def confirm(question: str) -> bool:
         return False
 
 
+class CommandLineError(typer.BadParameter):
+    """A command-line usage problem: exit 2, shown under the command's usage line.
+
+    ``typer.BadParameter`` is the one usage error Typer exports; without a parameter
+    it would say "Invalid value: ...", so the message is shown as written.
+    """
+
+    def format_message(self) -> str:
+        return self.message
+
+
 def usage_error(message: str) -> NoReturn:
     """A command-line usage problem: exit 2."""
-    raise UsageError(message)
+    raise CommandLineError(message)
 
 
 # --- REFs: the library a command reads, the review a REF names --------------------------------
