@@ -450,7 +450,7 @@ def _repair_library(library: Library) -> list[str]:
         done.append(f"renumbered ranks 1..{len(order)} keeping their order")
     highest = max((review.id for review in library.summaries()), default=0)
     if int(library.meta.get("next_id", 1)) <= highest:
-        library._set_meta(next_id=highest + 1)
+        library.set_next_id(highest + 1)
         done.append(f"next_id raised to {highest + 1}")
     dangling = _dangling_comparisons(library)
     if dangling:

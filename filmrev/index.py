@@ -78,10 +78,6 @@ _FTS = (
 )
 
 
-class IndexUnusable(Exception):
-    """The index file cannot be used as it is (damaged, foreign, stale)."""
-
-
 def has_fts5() -> bool:
     """Whether this Python's SQLite has FTS5."""
     try:

@@ -202,11 +202,6 @@ def parse_reviews(table: Mapping[str, Any], display: str) -> dict[int, Review]:
     return reviews
 
 
-def invariant_problems(reviews: Iterable[Review]) -> list[str]:
-    """What breaks the library's invariants: duplicate slugs, ranks that are not 1..K."""
-    return _problems((review.id, review.slug, review.rank) for review in reviews)
-
-
 def _problems(entries: Iterable[tuple[int, str, int | None]]) -> list[str]:
     problems: list[str] = []
     owners: dict[str, int] = {}
@@ -512,6 +507,10 @@ class Library:
 
     # --- writing -------------------------------------------------------------------
 
+    def set_next_id(self, next_id: int) -> None:
+        """Set the id counter (``doctor --fix`` moves it above the highest id)."""
+        self._set_meta(next_id=next_id)
+
     def _set_meta(self, **changes: Any) -> None:
         record = self.meta
         record.update(changes)
@@ -578,21 +577,10 @@ class Library:
             self.set_order(order)
         return self._full(self._reviews[review.id])
 
-    def insert_review(self, review: Review) -> Review:
-        """Insert a complete review as given (imports); its id must be unused."""
-        if review.id in self._reviews:
-            raise ValidationError(f"id {review.id} is already used")
-        if review.slug in self.slugs():
-            raise ValidationError(f"slug {review.slug!r} is already used by another review")
-        if review.id >= int(self.meta["next_id"]):
-            self._set_meta(next_id=review.id + 1)
-        self._store([review])
-        return review
-
     def put_reviews(self, reviews: Iterable[Review]) -> None:
         """Insert or replace complete reviews exactly as given (imports), in one TinyDB write.
 
-        Unlike :meth:`insert_review` and :meth:`save` this is O(N) for the whole batch.
+        Unlike :meth:`save`, one review at a time, this is O(N) for the whole batch.
         ``next_id`` moves past the highest id; slugs must stay unique. Ranks are stored
         as given: the caller follows with :meth:`set_order` so they stay 1..K.
         """
