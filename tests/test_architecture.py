@@ -178,6 +178,22 @@ def test_the_walk_sees_imports_at_the_top_and_inside_functions() -> None:
     assert "filmrev.commands.common" in GRAPH["filmrev.commands.reviews"]
 
 
+def test_the_walk_counts_import_module_and_leaves_out_type_checking(tmp_path: Path) -> None:
+    source = tmp_path / "example.py"
+    source.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from filmrev.store import Library\n"
+        "def later():\n"
+        "    import importlib\n"
+        "    from . import ranking\n"
+        "    return importlib.import_module('filmrev.config')\n",
+        encoding="utf-8",
+    )
+    names = [name for name, _ in _imported_names("filmrev.example", source)]
+    assert names == ["typing", "importlib", "filmrev.ranking", "filmrev.config"]
+
+
 def test_the_cycle_finder_finds_a_cycle() -> None:
     graph = {"a": {"b": 1}, "b": {"c": 2}, "c": {"a": 3, "d": 4}, "d": {}}
     assert _cycles(graph) == [(["a", "b", "c", "a"], {"a", "b", "c"})]
