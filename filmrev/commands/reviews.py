@@ -26,12 +26,12 @@ from filmrev.commands.common import (
 # Their old home: code written against it keeps working; new code imports from common.
 from filmrev.commands.common import find as find
 from filmrev.completion import complete_person, complete_ref, complete_tag
+from filmrev.edits import library_tags
 from filmrev.errors import Cancelled, ValidationError
 
 if TYPE_CHECKING:
     from filmrev.model import Review
     from filmrev.progress import Activity
-    from filmrev.store import Library
 
 # --- options shared by add and edit ----------------------------------------------
 
@@ -195,15 +195,6 @@ def crew_pairs(crew: list[str] | None) -> list[tuple[str, str]]:
     from filmrev.model import parse_crew_option
 
     return [parse_crew_option(text) for text in crew or []]
-
-
-def library_tags(library: Library, tags: Any) -> Any:
-    """``tags`` as the library already spells them (``You've`` → ``You’ve``), when a list."""
-    from filmrev.tagging import canonical_tags, spellings
-
-    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
-        return tags  # the model rejects it with its own message
-    return canonical_tags(tags, spellings(library.summaries()))
 
 
 # --- add --------------------------------------------------------------------------
@@ -567,7 +558,8 @@ def edit(
 
     Example: filmrev edit rust-and-bone-2012 --rating 5 --tag 'Palme d’Or' --clear watched
     """
-    from filmrev.model import empty_value, merge_crew, parse_crew, parse_rank, parse_title
+    from filmrev.edits import FieldEdit, apply_edit
+    from filmrev.model import parse_rank
     from filmrev.transaction import writing
 
     paths = library_paths(ctx)
@@ -614,43 +606,20 @@ def edit(
     ref = settle_ref(paths, ref)
     with writing(paths) as library:
         review = find_for_change(library, ref)
-        doc = review.to_doc()
-        for field_name in clear or []:
-            doc[field_name] = empty_value(field_name.strip())
-            if field_name.strip() == "rank":
-                position_given, position = True, None
-        doc.update(changes)
-        if title is not None:
-            doc["title"] = parse_title(title)
-        if slug is not None:
-            from filmrev.model import WINDOWS_DEVICE_NAMES
-
-            if slug in WINDOWS_DEVICE_NAMES and slug != review.slug:
-                raise ValidationError(f"slug {slug!r} is reserved (a Windows device name)")
-            doc["slug"] = slug
-        if tag:
-            doc["tags"] = [*doc["tags"], *tag]
-        if remove_tag:
-            from filmrev.folding import fold
-
-            removed = {fold(name) for name in remove_tag}
-            doc["tags"] = [name for name in doc["tags"] if fold(name) not in removed]
-        if doc["tags"] != list(review.tags):
-            doc["tags"] = library_tags(library, doc["tags"])
-        if cast:
-            doc["cast"] = [*doc["cast"], *cast]
-        if link:
-            doc["links"] = [*doc["links"], *link]
-        if crew:
-            doc["crew"] = merge_crew(parse_crew(doc["crew"]), crew_pairs(crew))
-        doc["rank"] = review.rank
-        if review.body.strip() and not str(doc["body"] or "").strip():  # emptied: keep a way back
-            from filmrev.backups import backup_before_body_loss
-
-            backup_before_body_loss(library, review, "before-clear-body")
-        library.save(review.evolve(**doc))
-        if position_given:
-            library.set_rank(review.id, position)
+        edit = FieldEdit(
+            fields=changes,
+            clear=clear or (),
+            title=title,
+            slug=slug,
+            add_tags=tag or (),
+            remove_tags=remove_tag or (),
+            add_cast=cast or (),
+            add_links=link or (),
+            add_crew=crew_pairs(crew),  # after the REF: its errors come first, as they did
+            position=position,
+            position_given=position_given,
+        )
+        apply_edit(library, review, edit)
 
 
 # --- delete -----------------------------------------------------------------------
