@@ -4,11 +4,10 @@
     python bench/build_library.py data/reviews bench/out/sample/library.json
 
 ``bench/run.sh`` uses ``filmrev import`` when the command exists and falls back
-to this helper otherwise. It goes through the store API (``filmrev.store.writing``,
+to this helper otherwise. It goes through the store API (``filmrev.transaction.writing``,
 one locked transaction, one atomic write), so the file is exactly what filmrev
-writes. ``Library.insert_review`` is O(N) per call (it rebuilds the slug set and
-TinyDB re-keys the table on every insert), so large corpora are inserted as one
-batch through the same validation: every review is built with ``Review.from_doc``.
+writes. The reviews are inserted as one batch (``Library.put_reviews``, one TinyDB
+write), each built with ``Review.from_doc`` (the model's validation).
 """
 
 from __future__ import annotations
@@ -23,7 +22,8 @@ import orjson
 from filmrev import frontmatter
 from filmrev.model import Review
 from filmrev.paths import resolve_library
-from filmrev.store import Library, writing
+from filmrev.store import Library
+from filmrev.transaction import writing
 
 
 def reviews_from_export(path: Path) -> list[Review]:
@@ -55,15 +55,7 @@ def insert_batch(library: Library, reviews: Sequence[Review]) -> None:
         if review.slug in taken or library.get(review.id) is not None:
             raise SystemExit(f"review {review.id} ({review.slug}) is already in the library")
         taken.add(review.slug)
-    if len(reviews) <= 200:
-        for review in reviews:
-            library.insert_review(review)
-        return
-    # The public insert_review, one at a time, is O(N²) at 10k+; same effect, one batch.
-    top = max(review.id for review in reviews)
-    if top >= int(library.meta["next_id"]):
-        library._set_meta(next_id=top + 1)
-    library._store(reviews)
+    library.put_reviews(reviews)
 
 
 def build(source: Path, target: Path) -> int:

@@ -28,7 +28,7 @@ from filmrev.model import Review
 from filmrev.paths import LibraryPaths, resolve_library
 from filmrev.search import FIELDS, Hit
 from filmrev.store import Library as Store
-from filmrev.store import writing
+from filmrev.transaction import writing
 
 Ref = int | str | Review
 
@@ -212,8 +212,10 @@ class Transaction:
 
     def delete(self, ref: Ref) -> Review:
         """Delete a review (a backup is made first, as ``filmrev delete`` does)."""
+        from filmrev.backups import backup_before
+
         review = self.get(ref)
-        self.store.backup_before("delete")
+        backup_before(self.store, "delete")
         return self.store.delete(review.id)
 
     def tag(self, ref: Ref, add: Iterable[str] = (), remove: Iterable[str] = ()) -> Review:
@@ -226,11 +228,12 @@ class Transaction:
 
     def rename_tag(self, old: str, new: str) -> int:
         """Rename (or merge) a tag on every review; returns how many changed. One write."""
+        from filmrev.backups import backup_before
         from filmrev.tagging import rename_tag
 
         changed = rename_tag(self.store.summaries(), old, new)
         if changed:
-            self.store.backup_before("tag-rename")
+            backup_before(self.store, "tag-rename")
             for review in changed:
                 self.store.save(review)
         return len(changed)

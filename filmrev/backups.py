@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from filmrev.errors import (
     CorruptLibraryError,
@@ -41,6 +41,9 @@ from filmrev.storage import (
     parse_library_bytes,
     read_file_bytes,
 )
+
+if TYPE_CHECKING:
+    from filmrev.store import Library
 
 ENV_KEEP = "FILMREV_BACKUP_KEEP"
 DEFAULT_KEEP = 20
@@ -158,6 +161,15 @@ def make_backup(
                 "protects nothing (see `filmrev doctor`)"
             ) from None
     return _write_backup(paths, data, reason, target, good=True)
+
+
+def backup_before(library: Library, reason: str) -> None:
+    """Keep a copy of the file as it is before a destructive or bulk change.
+
+    ``library`` is open (it is loaded), so the copy is not opened again to check it.
+    """
+    if library.exists:
+        make_backup(library.paths, reason, checked=True)
 
 
 def backup_before_body_loss(library: Any, review: Any, reason: str) -> Path | None:

@@ -18,25 +18,28 @@ from typing import Annotated
 
 import typer
 from typer import Abort
-from typer._click.exceptions import ClickException, UsageError  # Typer 0.28 vendors Click
 
-from filmrev import __version__
-from filmrev.commands import (
-    authoring,
-    history,
-    io,
-    publishing,
-    rank,
-    reviews,
-    safety,
-    tags,
-)
+from filmrev import __version__, commits
 from filmrev.commands.common import app
 from filmrev.errors import Cancelled, FilmrevError
 from filmrev.terminal import clean
 
-# Importing a command module registers its commands on ``app`` (in this order in --help).
-COMMAND_MODULES = (authoring, history, io, publishing, rank, reviews, safety, tags)
+# Importing a command module registers its commands on ``app``, in this order in --help.
+# isort: off
+from filmrev.commands import (
+    authoring,
+    reviews,
+    history,
+    io,
+    publishing,
+    rank,
+    refine,
+    safety,
+    tags,
+)
+# isort: on
+
+COMMAND_MODULES = (authoring, reviews, history, io, publishing, rank, refine, safety, tags)
 
 
 def _version(value: bool) -> None:
@@ -89,11 +92,6 @@ def _force_utf8() -> None:
             )
 
 
-def _library_commits() -> int:
-    """Library writes committed by this process (0 when storage was never imported)."""
-    return int(getattr(sys.modules.get("filmrev.storage"), "commits", 0))
-
-
 #: The Click command built from a Typer app. Building it inspects every command's signature
 #: (~70 ms); a process does it once, a test suite running commands in-process reuses it.
 click_command = functools.cache(typer.main.get_command)
@@ -106,20 +104,18 @@ def run(argv: list[str] | None = None) -> int:
         from filmrev.completion import register_shells
 
         register_shells()  # after get_command: Typer registers its own formatters there
-    commits_before = _library_commits()
+    commits_before = commits.made()
     try:
         result = command.main(args=argv, prog_name="filmrev", standalone_mode=False)
     except FilmrevError as error:
         _error_line(error.message)
         return error.exit_code
-    except UsageError as error:
-        error.show()
-        return 2
     except Abort:
         _error_line(Cancelled("aborted; nothing changed").message)
         return 1
-    except ClickException as error:
-        error.show()
+    except typer.TyperException as error:
+        # Typer's own errors: usage errors (exit 2, under the usage line) and the rest.
+        _show_typer_error(error)
         return error.exit_code
     except KeyboardInterrupt:
         return _interrupted(commits_before)
@@ -138,9 +134,18 @@ def run(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else 0
 
 
+def _show_typer_error(error: typer.TyperException) -> None:
+    """Print a Typer error as Typer does: its ``show()`` when it has one (every Click error)."""
+    show = getattr(error, "show", None)
+    if callable(show):
+        show()
+    else:
+        print(f"Error: {error.format_message()}", file=sys.stderr)
+
+
 def _interrupted(commits_before: int) -> int:
     """Say whether Ctrl-C came before or after the commit point; exit code 130."""
-    if _library_commits() > commits_before:
+    if commits.made() > commits_before:
         print("\nfilmrev: interrupted; the change had already been saved", file=sys.stderr)
     else:
         print("\nfilmrev: interrupted; nothing was written", file=sys.stderr)

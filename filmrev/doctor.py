@@ -357,7 +357,7 @@ def repair(paths: LibraryPaths) -> Report:
 
     Fixed items appear with status ``fixed``; what could not be fixed stays a problem.
     """
-    from filmrev.store import writing
+    from filmrev.transaction import writing
 
     before = diagnose(paths)
     collected = _collect_bodies(paths, before)
@@ -444,7 +444,7 @@ def _repair_library(library: Library) -> list[str]:
         done.append(f"renumbered ranks 1..{len(order)} keeping their order")
     highest = max((review.id for review in library.summaries()), default=0)
     if int(library.meta.get("next_id", 1)) <= highest:
-        library._set_meta(next_id=highest + 1)
+        library.set_next_id(highest + 1)
         done.append(f"next_id raised to {highest + 1}")
     dangling = _dangling_comparisons(library)
     if dangling:

@@ -222,7 +222,7 @@ def edit_until_valid(
 
 def _add_accept(paths: LibraryPaths) -> Callable[[str], Review]:
     def accept(text: str) -> Review:
-        from filmrev.store import writing
+        from filmrev.transaction import writing
 
         fields, position = parse_document(text, slug_allowed=False)
         try:
@@ -285,14 +285,23 @@ def _finish(draft: Draft) -> None:
         warn(f"saved, but {error.message}; remove it with `filmrev drafts discard {draft.id}`")
 
 
-def _run_draft(paths: LibraryPaths, draft: Draft, *, saved_as_is: bool, force: bool) -> Review:
+def _run_draft(
+    paths: LibraryPaths,
+    draft: Draft,
+    *,
+    saved_as_is: bool,
+    force: bool,
+    notify: Callable[[str], None],
+) -> Review:
     from filmrev import drafts
 
     if draft.kind == "add":
         accept = _add_accept(paths)
     else:
         assert draft.review_id is not None and draft.base_updated is not None
-        accept = _edit_accept(paths, draft.review_id, draft.base_updated, force=force, draft=draft)
+        accept = _edit_accept(
+            paths, draft.review_id, draft.base_updated, force=force, draft=draft, notify=notify
+        )
     with _editing_copy(draft) as (path, read, write):
         review = edit_until_valid(
             path,
@@ -367,7 +376,8 @@ def compose_new(paths: LibraryPaths, fields: dict[str, Any], position: int | Non
 
     editor_command(need_terminal=True)  # fail before making a draft when there is no editor
     draft = drafts.create(paths, "add", new_document(fields, position))
-    return _run_draft(paths, draft, saved_as_is=False, force=False)
+    # Adding a review has nothing to note ("nothing changed" is only for edits).
+    return _run_draft(paths, draft, saved_as_is=False, force=False, notify=lambda message: None)
 
 
 def edit_document(review: Review) -> str:
@@ -437,19 +447,21 @@ def _edit_accept(
     base_updated: str,
     *,
     force: bool,
+    notify: Callable[[str], None],
     draft: Draft | None = None,
 ) -> Callable[[str], Review]:
     """Save an edited document: only the fields the user changed, re-read under the lock.
 
     The draft's base (the text as opened) against the saved text gives what the user
     changed; a field also changed by someone else meanwhile refuses (``force`` wins).
+    ``notify`` tells the user that a document came back with nothing to save.
     """
     base_text = draft.base_text if draft is not None else None
 
     def accept(text: str) -> Review:
         from filmrev.errors import NotFoundError
         from filmrev.model import WINDOWS_DEVICE_NAMES
-        from filmrev.store import writing
+        from filmrev.transaction import writing
 
         fields, position = parse_document(text, slug_allowed=True)
         base: tuple[dict[str, Any], int | None] | None = None
@@ -499,9 +511,7 @@ def _edit_accept(
                     candidate = candidate.evolve(tags=_library_tags(library, list(candidate.tags)))
                     rank_changed = rank_changed and position != current.rank
                 if candidate == current and not rank_changed:
-                    from filmrev.commands.common import note
-
-                    note(f"nothing changed in {current.slug}")
+                    notify(f"nothing changed in {current.slug}")
                     return current
                 if current.body.strip() and not candidate.body.strip():
                     from filmrev.backups import backup_before_body_loss
@@ -518,13 +528,22 @@ def _edit_accept(
     return accept
 
 
-def edit_existing(paths: LibraryPaths, ref: str) -> None:
-    """Open the editor on an existing review and save it when valid."""
+def edit_existing(
+    paths: LibraryPaths,
+    ref: str,
+    *,
+    find: Callable[[str], Review],
+    notify: Callable[[str], None],
+) -> None:
+    """Open the editor on an existing review and save it when valid.
+
+    ``find`` turns the REF into the review (a fuzzy match confirmed: the CLI asks), once
+    an editor is known to be there; ``notify`` says when nothing changed.
+    """
     from filmrev import drafts
-    from filmrev.commands.reviews import find_for_change, load_library
 
     editor_command(need_terminal=True)
-    review = find_for_change(load_library(paths), ref)
+    review = find(ref)
     draft = drafts.create(
         paths,
         "edit",
@@ -533,7 +552,7 @@ def edit_existing(paths: LibraryPaths, ref: str) -> None:
         base_updated=review.updated,
         base_created=review.created,
     )
-    _run_draft(paths, draft, saved_as_is=False, force=False)
+    _run_draft(paths, draft, saved_as_is=False, force=False, notify=notify)
 
 
 def _refresh_errors(draft: Draft) -> None:
@@ -555,9 +574,17 @@ def _refresh_errors(draft: Draft) -> None:
 
 
 def restore(
-    paths: LibraryPaths, draft: Draft, *, open_editor: bool = True, force: bool = False
+    paths: LibraryPaths,
+    draft: Draft,
+    *,
+    notify: Callable[[str], None],
+    open_editor: bool = True,
+    force: bool = False,
 ) -> Review:
-    """Save a draft: re-open the editor on it first (unless ``open_editor`` is False)."""
+    """Save a draft: re-open the editor on it first (unless ``open_editor`` is False).
+
+    ``notify`` says when an edit draft holds no change to save.
+    """
     from filmrev import drafts
 
     if draft.kind == "edit" and (draft.review_id is None or draft.base_updated is None):
@@ -569,7 +596,11 @@ def restore(
         )
         _refresh_errors(draft)
         return _run_draft(
-            paths, draft, saved_as_is=not draft.is_pristine(draft.read_text()), force=force
+            paths,
+            draft,
+            saved_as_is=not draft.is_pristine(draft.read_text()),
+            force=force,
+            notify=notify,
         )
     text = draft.read_text()
     if draft.is_pristine(text):
@@ -578,7 +609,9 @@ def restore(
         accept = _add_accept(paths)
     else:
         assert draft.review_id is not None and draft.base_updated is not None
-        accept = _edit_accept(paths, draft.review_id, draft.base_updated, force=force, draft=draft)
+        accept = _edit_accept(
+            paths, draft.review_id, draft.base_updated, force=force, draft=draft, notify=notify
+        )
     try:
         review = accept(text)
     except Invalid as invalid:

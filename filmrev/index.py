@@ -43,6 +43,7 @@ import orjson
 from filmrev.folding import fold
 from filmrev.model import Comment, Image, Review, Viewing
 from filmrev.paths import LibraryPaths
+from filmrev.search import query_terms
 
 if TYPE_CHECKING:
     from filmrev.search import Hit
@@ -76,10 +77,6 @@ _FTS = (
     "CREATE VIRTUAL TABLE fts USING fts5(title, tags, people, tagline, body, "
     "content='texts', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
 )
-
-
-class IndexUnusable(Exception):
-    """The index file cannot be used as it is (damaged, foreign, stale)."""
 
 
 def has_fts5() -> bool:
@@ -591,27 +588,10 @@ def load_library(paths: LibraryPaths) -> Library:
     """
     from filmrev.store import Library
 
-    return Library.load(paths, validated=validated_sha(paths))
+    return Library.load(paths, validated=validated_sha(paths), summary=summary_review)
 
 
 # --- search ----------------------------------------------------------------------------
-
-_TERM = re.compile(r'"([^"]*)"|(\S+)')
-_TOKEN = re.compile(r"\w+")
-
-
-def query_terms(query: str) -> list[list[str]]:
-    """The query's terms, each a list of tokens: a word, or a phrase in quotes.
-
-    >>> query_terms('Stéphanie "rust and bone" l’amour')
-    [['stephanie'], ['rust', 'and', 'bone'], ['l', 'amour']]
-    """
-    terms: list[list[str]] = []
-    for match in _TERM.finditer(fold(query)):
-        tokens = _TOKEN.findall(match.group(1) if match.group(1) is not None else match.group(2))
-        if tokens and tokens not in terms:
-            terms.append(tokens)
-    return terms
 
 
 def fts_query(terms: Sequence[Sequence[str]], fields: Sequence[str]) -> str:

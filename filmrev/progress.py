@@ -72,7 +72,7 @@ class Activity:
         with self._lock:
             if self._closed:
                 return
-            from filmrev.commands.common import stderr_console
+            from filmrev.terminal import stderr_console
             from filmrev.views.progress import spinner
 
             self._progress = spinner(stderr_console())

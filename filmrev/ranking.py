@@ -194,17 +194,6 @@ def order_from_ranks(ranks: Mapping[int, int | None]) -> list[int]:
     return [review_id for _, review_id in sorted(ranked)]
 
 
-def normalise_ranks(ranks: Mapping[int, int | None]) -> dict[int, int]:
-    """Renumber the ranked ids 1..K keeping their relative order (ties broken by id).
-
-    Unranked ids (None) are left out. Used by ``doctor --fix``.
-
-    >>> normalise_ranks({4: 3, 2: 3, 8: 10, 1: None})
-    {2: 1, 4: 2, 8: 3}
-    """
-    return ranks_from_order(order_from_ranks(ranks))
-
-
 def validate_ranks(ranks: Mapping[int, int | None]) -> list[str]:
     """Describe why the non-None ranks are not exactly 1..K; ``[]`` when they are.
 

@@ -40,7 +40,34 @@ SNIPPET_LEAD = 60
 
 _WHITESPACE = re.compile(r"\s+")
 
-__all__ = ["FIELDS", "Hit", "Matcher", "Snippet", "fold", "make_snippet", "matches", "search"]
+__all__ = [
+    "FIELDS",
+    "Hit",
+    "Matcher",
+    "Snippet",
+    "fold",
+    "make_snippet",
+    "matches",
+    "query_terms",
+    "search",
+]
+
+_TERM = re.compile(r'"([^"]*)"|(\S+)')
+_TOKEN = re.compile(r"\w+")
+
+
+def query_terms(query: str) -> list[list[str]]:
+    """The query's terms, each a list of tokens: a word, or a phrase in quotes.
+
+    >>> query_terms('Stéphanie "rust and bone" l’amour')
+    [['stephanie'], ['rust', 'and', 'bone'], ['l', 'amour']]
+    """
+    terms: list[list[str]] = []
+    for match in _TERM.finditer(fold(query)):
+        tokens = _TOKEN.findall(match.group(1) if match.group(1) is not None else match.group(2))
+        if tokens and tokens not in terms:
+            terms.append(tokens)
+    return terms
 
 
 def parse_fields(text: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -114,8 +141,6 @@ class Matcher:
     """
 
     def __init__(self, query: str, fields: Iterable[str] = FIELDS) -> None:
-        from filmrev.index import query_terms
-
         self.query = query
         terms = query_terms(query)
         self.words = tuple(" ".join(tokens) for tokens in terms)

@@ -28,6 +28,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
+from filmrev import commits
 from filmrev.errors import CorruptLibraryError, LockTimeoutError, StorageError, ValidationError
 
 ENV_LOCK_TIMEOUT = "FILMREV_LOCK_TIMEOUT"
@@ -224,11 +225,6 @@ def temp_files(path: Path) -> list[Path]:
         return []
 
 
-#: Library commits made by this process (``os.replace`` done); the CLI reads it on Ctrl-C
-#: to say truthfully whether the change was saved.
-commits = 0
-
-
 def atomic_write(
     path: Path,
     data: bytes,
@@ -244,9 +240,8 @@ def atomic_write(
     (commit point, Ctrl-C deferred) → fsync the directory. A failure before the
     replace leaves the old file and removes the temp file; a failing directory fsync
     after it is only a warning. ``commit=False`` for side files (backups), which are
-    not counted in :data:`commits`.
+    not counted in :func:`filmrev.commits.made`.
     """
-    global commits
     shown = display or str(path)
     replaced = False
     directory = path.parent
@@ -274,7 +269,8 @@ def atomic_write(
         with deferred_interrupt():
             os.replace(temp_name, path)
             replaced = True
-            commits += commit
+            if commit:
+                commits.count_one()
     except BaseException as error:
         if replaced:
             raise  # Ctrl-C held back during the replace: the new file is in place

@@ -3,7 +3,8 @@
 Usable from Python without the CLI (``filmrev.api`` is the friendlier face)::
 
     from filmrev.paths import resolve_library
-    from filmrev.store import Library, writing
+    from filmrev.store import Library
+    from filmrev.transaction import writing
 
     paths = resolve_library("library.json")
     with writing(paths) as library:          # locked; one read, one atomic write
@@ -27,7 +28,6 @@ highest id after a delete).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import uuid
@@ -54,7 +54,6 @@ from filmrev.paths import LibraryPaths
 from filmrev.storage import (
     TransactionStorage,
     atomic_write,
-    exclusive_lock,
     parse_library_bytes,
     read_file_bytes,
     serialise,
@@ -211,11 +210,6 @@ def parse_reviews(table: Mapping[str, Any], display: str) -> dict[int, Review]:
     return reviews
 
 
-def invariant_problems(reviews: Iterable[Review]) -> list[str]:
-    """What breaks the library's invariants: duplicate slugs, ranks that are not 1..K."""
-    return _problems((review.id, review.slug, review.rank) for review in reviews)
-
-
 def _problems(entries: Iterable[tuple[int, str, int | None]]) -> list[str]:
     listed = list(entries)
     problems = [
@@ -226,24 +220,35 @@ def _problems(entries: Iterable[tuple[int, str, int | None]]) -> list[str]:
     return problems
 
 
+#: Builds a review from a stored document of a validated file, without checking it again.
+Summary = Callable[[dict[str, Any]], Review]
+
+
 class _Reviews(MutableMapping[int, Review]):
     """Review summaries by id, built from the stored documents on first use.
 
     Used for a file whose content the index has already validated (same SHA-256): a
     single-review command then builds one Review, not 10,000. Slugs and ranks are read
-    from the documents without building anything.
+    from the documents without building anything. ``summary`` builds one review from
+    its document without validating it again (``filmrev.index.summary_review``).
     """
 
-    def __init__(self, docs: dict[int, dict[str, Any]], built: dict[int, Review]) -> None:
+    def __init__(
+        self,
+        docs: dict[int, dict[str, Any]],
+        built: dict[int, Review],
+        summary: Summary | None = None,
+    ) -> None:
         self._docs = docs  # not built yet (disjoint from _built)
         self._built = built
+        self._summary = summary
 
     def __getitem__(self, review_id: int) -> Review:
         review = self._built.get(review_id)
         if review is None:
-            from filmrev.index import summary_review
-
-            review = summary_review(self._docs.pop(review_id))
+            doc = self._docs.pop(review_id)  # KeyError: no such review
+            assert self._summary is not None  # docs are only given with their builder
+            review = self._summary(doc)
             self._built[review_id] = review
         return review
 
@@ -276,8 +281,8 @@ class _Reviews(MutableMapping[int, Review]):
 class Library:
     """One library: the TinyDB file (read once) and the body store beside it.
 
-    Obtained read-only with :meth:`load`, or inside :func:`writing`, which holds
-    the lock and commits the changes with one atomic write. Reviews are kept as
+    Obtained read-only with :meth:`load`, or inside :func:`filmrev.transaction.writing`,
+    which holds the lock and commits the changes with one atomic write. Reviews are kept as
     summaries (no body); :meth:`get` and :meth:`reviews` read bodies from the
     store as they are asked for.
     """
@@ -290,7 +295,7 @@ class Library:
         *,
         reviews: Mapping[int, Review] | None = None,
         bodies: BodyStore | None = None,
-        trusted: bool = False,
+        summary: Summary | None = None,
     ) -> None:
         self.paths = paths
         self.exists = exists
@@ -302,9 +307,9 @@ class Library:
         #: Bodies already read (or just saved), by review id.
         self._texts: dict[int, str] = {}
         raw_reviews = tables.get(REVIEWS, {})
-        if trusted:
+        if summary is not None:  # a validated file: its documents are built as asked for
             docs = {int(key): doc for key, doc in raw_reviews.items()}
-            self._reviews = _Reviews(docs, {})
+            self._reviews = _Reviews(docs, {}, summary)
         else:
             parsed = (
                 dict(reviews) if reviews is not None else parse_reviews(raw_reviews, paths.display)
@@ -332,23 +337,30 @@ class Library:
 
     @classmethod
     def load(
-        cls, paths: LibraryPaths, *, exact: bool = False, validated: str | None = None
+        cls,
+        paths: LibraryPaths,
+        *,
+        exact: bool = False,
+        validated: str | None = None,
+        summary: Summary | None = None,
     ) -> Library:
         """Read and validate the library (missing file: an empty library).
 
         ``exact`` checks every JSON object for duplicate keys (done before any write).
         ``validated`` is the SHA-256 of a file content known to be valid (the index
-        records it): a file with that hash is not validated again, review by review.
+        records it): a file with that hash is not validated again, review by review;
+        ``summary`` builds its reviews from their documents (both come from the index,
+        :func:`filmrev.index.load_library`; without ``summary`` the file is validated).
         """
         raw = read_file_bytes(paths.file, paths.display)
         if raw is None:
             return cls(paths, {}, exists=False)
         sha = hashlib.sha256(raw).hexdigest() if validated is not None else None
-        if sha is not None and sha == validated:
+        if sha is not None and sha == validated and summary is not None:
             tables = orjson.loads(raw)
             record = tables.get(META, {}).get(str(META_ID), {})
             if record.get("schema") == SCHEMA_VERSION:  # an older one must be migrated
-                library = cls(paths, tables, exists=True, trusted=True)
+                library = cls(paths, tables, exists=True, summary=summary)
                 library.loaded_bytes, library._loaded_sha = raw, sha
                 return library
         tables, migrated = migrate(
@@ -500,6 +512,10 @@ class Library:
 
     # --- writing -------------------------------------------------------------------
 
+    def set_next_id(self, next_id: int) -> None:
+        """Set the id counter (``doctor --fix`` moves it above the highest id)."""
+        self._set_meta(next_id=next_id)
+
     def _set_meta(self, **changes: Any) -> None:
         record = self.meta
         record.update(changes)
@@ -566,21 +582,10 @@ class Library:
             self.set_order(order)
         return self._full(self._reviews[review.id])
 
-    def insert_review(self, review: Review) -> Review:
-        """Insert a complete review as given (imports); its id must be unused."""
-        if review.id in self._reviews:
-            raise ValidationError(f"id {review.id} is already used")
-        if review.slug in self.slugs():
-            raise ValidationError(f"slug {review.slug!r} is already used by another review")
-        if review.id >= int(self.meta["next_id"]):
-            self._set_meta(next_id=review.id + 1)
-        self._store([review])
-        return review
-
     def put_reviews(self, reviews: Iterable[Review]) -> None:
         """Insert or replace complete reviews exactly as given (imports), in one TinyDB write.
 
-        Unlike :meth:`insert_review` and :meth:`save` this is O(N) for the whole batch.
+        Unlike :meth:`save`, one review at a time, this is O(N) for the whole batch.
         ``next_id`` moves past the highest id; slugs must stay unique. Ranks are stored
         as given: the caller follows with :meth:`set_order` so they stay 1..K.
         """
@@ -692,13 +697,6 @@ class Library:
         table.truncate()
         table.insert_multiple(Document(dict(doc), doc_id=doc_id) for doc_id, doc in docs.items())
 
-    def backup_before(self, reason: str) -> None:
-        """Keep a copy of the file as it is before a destructive or bulk change."""
-        if self.exists:
-            from filmrev.backups import make_backup
-
-            make_backup(self.paths, reason, checked=True)  # it opened: it is loaded
-
     def _referenced_pending(self) -> list[tuple[str, str]]:
         """Pending bodies the file about to be written refers to."""
         if not self._pending:
@@ -751,29 +749,3 @@ def refuse_if_broken(library: Library) -> None:
             f"library {library.paths.display} has problems ({library.problems[0]}); "
             "refusing to write; run `filmrev doctor --fix`"
         )
-
-
-@contextlib.contextmanager
-def writing(paths: LibraryPaths, *, repair: bool = False) -> Iterator[Library]:
-    """A locked read-modify-write: yields the library, commits on a clean exit.
-
-    An exception (or Ctrl-C) inside the block discards every change. A library
-    that breaks an invariant refuses writes unless ``repair`` (``doctor --fix``).
-    A read-only library (file or folder) refuses before anything is touched.
-    """
-    from filmrev.readonly import refuse_if_read_only
-
-    refuse_if_read_only(paths)
-    with exclusive_lock(paths.lock, paths.display):
-        from filmrev.index import updater, validated_sha  # the derived index; see filmrev.index
-
-        library = Library.load(paths, exact=True, validated=validated_sha(paths))
-
-        library.after_commit.append(updater(library))
-        if not repair:
-            refuse_if_broken(library)
-        migrated = library.dirty  # only a schema migration makes a fresh load dirty
-        yield library
-        if migrated:
-            library.backup_before("migrate")  # the file as the older schema wrote it
-        library.commit()

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 # CSI / OSC / other ESC sequences, then single control and bidi-override characters.
 _ESCAPE_SEQUENCE = re.compile(
@@ -15,6 +19,20 @@ _ESCAPE_SEQUENCE = re.compile(
 #: Public name of the escape-sequence pattern (importers remove whole sequences from CSV cells).
 ESCAPE_SEQUENCE = _ESCAPE_SEQUENCE
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def stdout_console() -> Console:
+    """A Console for human output on stdout (honours NO_COLOR and the terminal width)."""
+    from rich.console import Console
+
+    return Console(highlight=False, emoji=False, markup=False)
+
+
+def stderr_console() -> Console:
+    """The same for talk on stderr (progress lines, tables of notes)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, emoji=False, markup=False)
 
 
 def clean(text: str, *, multiline: bool = False) -> str:

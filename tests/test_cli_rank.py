@@ -17,7 +17,7 @@ from filmrev import ranking
 from filmrev.model import Review
 from filmrev.paths import resolve_library
 from filmrev.storage import serialise
-from filmrev.store import writing
+from filmrev.transaction import writing
 from tests.conftest import Runner
 
 Film = dict[str, Any]

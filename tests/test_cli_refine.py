@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from filmrev.paths import resolve_library
-from filmrev.store import writing
+from filmrev.transaction import writing
 from tests.conftest import Runner
 from tests.test_cli_rank import FOUR, PLAIN_AFTERSUN, SLUGS4, build, comparisons, ranked_slugs
 

@@ -15,7 +15,8 @@ from filmrev.errors import CorruptLibraryError
 from filmrev.paths import LibraryPaths, resolve_library
 from filmrev.query import default_order
 from filmrev.storage import serialise
-from filmrev.store import Library, writing
+from filmrev.store import Library
+from filmrev.transaction import writing
 from tests.conftest import Runner
 
 FILMS = [

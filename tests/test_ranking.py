@@ -22,7 +22,6 @@ from filmrev.ranking import (
     insert_at,
     max_questions,
     move,
-    normalise_ranks,
     order_from_ranks,
     parse_answer,
     place,
@@ -30,7 +29,8 @@ from filmrev.ranking import (
     remove,
     validate_ranks,
 )
-from filmrev.store import Library, writing
+from filmrev.store import Library
+from filmrev.transaction import writing
 
 Ask = Callable[[int, int], str]
 REVIEW_IDS = st.integers(min_value=1, max_value=12)
@@ -475,7 +475,7 @@ def test_check_runs_on_10000_films() -> None:
     assert check(order, dict.fromkeys(order, 3.0), []) == []
 
 
-# --- validate_ranks / normalise_ranks ---------------------------------------------------------
+# --- validate_ranks / renumbering -------------------------------------------------------------
 
 
 def test_validate_ranks_accepts_1_to_k_with_unranked_films() -> None:
@@ -500,16 +500,17 @@ def test_validate_ranks_reports_duplicates_gaps_and_out_of_range() -> None:
     ]
 
 
-def test_normalise_ranks_keeps_relative_order_and_breaks_ties_by_id() -> None:
+def test_renumbering_keeps_relative_order_and_breaks_ties_by_id() -> None:
+    # What `doctor --fix` does with broken ranks: order_from_ranks, then ranks 1..K.
     ranks: dict[int, int | None] = {10: 5, 4: 5, 7: 0, 8: None, 2: 40}
-    assert normalise_ranks(ranks) == {7: 1, 4: 2, 10: 3, 2: 4}
+    assert ranks_from_order(order_from_ranks(ranks)) == {7: 1, 4: 2, 10: 3, 2: 4}
     assert order_from_ranks(ranks) == [7, 4, 10, 2]
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.dictionaries(st.integers(1, 30), st.one_of(st.none(), st.integers(-3, 40))))
-def test_normalise_ranks_always_validates(ranks: dict[int, int | None]) -> None:
-    fixed = normalise_ranks(ranks)
+def test_renumbering_always_validates(ranks: dict[int, int | None]) -> None:
+    fixed = ranks_from_order(order_from_ranks(ranks))
     assert validate_ranks(dict(fixed)) == []
     assert set(fixed) == {review_id for review_id, rank in ranks.items() if rank is not None}
     if not validate_ranks(ranks):

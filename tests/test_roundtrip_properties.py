@@ -31,7 +31,8 @@ from filmrev.importers.merge import apply_plan, plan_import
 from filmrev.importers.sources import read_source
 from filmrev.model import Image, Review, Viewing, max_year
 from filmrev.paths import LibraryPaths, resolve_library
-from filmrev.store import Library, writing
+from filmrev.store import Library
+from filmrev.transaction import writing
 
 HOSTILE = [
     "[bold red]x[/]",

@@ -13,7 +13,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from filmrev import storage
+from filmrev import commits, storage
 from filmrev.errors import CorruptLibraryError, LockTimeoutError, StorageError, ValidationError
 from filmrev.storage import (
     atomic_write,
@@ -47,10 +47,10 @@ def test_atomic_write_under_a_regular_file_says_so(tmp_path: Path) -> None:
 
 
 def test_commits_count_library_writes_only(tmp_path: Path) -> None:
-    before = storage.commits
+    before = commits.made()
     atomic_write(tmp_path / "library.json", b"{}")
     atomic_write(tmp_path / "backup.json", b"{}", commit=False)
-    assert storage.commits == before + 1
+    assert commits.made() == before + 1
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,8 @@ import pytest
 
 from filmrev.errors import CorruptLibraryError, InvariantError, ValidationError
 from filmrev.paths import LibraryPaths, resolve_library
-from filmrev.store import Library, writing
+from filmrev.store import Library
+from filmrev.transaction import writing
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from filmrev.paths import resolve_library
-from filmrev.store import writing
+from filmrev.transaction import writing
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tmux") is None, reason="tmux is not installed (needed for a real terminal)"

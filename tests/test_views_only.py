@@ -1,4 +1,4 @@
-"""Rich renderables are built only in view modules, and consoles only in commands/common.py.
+"""Rich renderables are built only in view modules, consoles only in terminal.py.
 
 A command gets its data from the library, calls a view (``filmrev/render.py`` or a module
 under ``filmrev/views/``) and prints what it returns on the console from
@@ -24,14 +24,14 @@ VIEW_MODULES = {
 
 #: Rich names any module may import: none of them builds anything on screen.
 NOT_RENDERABLES = {
-    "rich.console.Console": "the console a view is printed on (a type, or made in common.py)",
+    "rich.console.Console": "the console a view is printed on (a type, or made in terminal.py)",
     "rich.console.RenderableType": "a type annotation for what a view returns",
     "rich.pager.Pager": "editor.py's pager runs $PAGER on text Rich already rendered",
 }
 
 #: Modules that may create a ``Console``.
 CONSOLE_FACTORIES = {
-    "commands/common.py": "stdout_console/stderr_console: NO_COLOR, width, markup off, once",
+    "terminal.py": "stdout_console/stderr_console: NO_COLOR, width, markup off, once",
 }
 
 
@@ -139,7 +139,7 @@ def test_consoles_are_made_only_by_the_console_factory() -> None:
         for line in console_calls(path.read_text(encoding="utf-8")):
             elsewhere.append(f"filmrev/{relative}:{line}")
     assert elsewhere == [], (
-        "use stdout_console()/stderr_console() from filmrev.commands.common, or take the "
+        "use stdout_console()/stderr_console() from filmrev.terminal, or take the "
         "console as a parameter\n" + "\n".join(elsewhere)
     )
 

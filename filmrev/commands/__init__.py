@@ -1,1 +1,1 @@
-"""CLI commands, one module per noun; each registers itself on the apps in ``filmrev.cli``."""
+"""CLI commands, one module per noun; each registers itself on the apps in ``commands.common``."""

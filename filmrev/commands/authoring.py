@@ -127,7 +127,7 @@ def stats(
 
     Example: filmrev stats --watched-year 2024 --format json
     """
-    from filmrev.commands.reviews import load_library
+    from filmrev.commands.common import load_library
     from filmrev.model import parse_year
     from filmrev.stats import compute
 
@@ -164,7 +164,7 @@ def people(
 
     Example: filmrev people --limit 10   (then: filmrev list --person 'Marion Cotillard')
     """
-    from filmrev.commands.reviews import load_library
+    from filmrev.commands.common import load_library
     from filmrev.progress import command_activity
     from filmrev.stats import people_counts
 
@@ -264,7 +264,9 @@ def drafts_restore(
     from filmrev.editor import restore
 
     paths = library_paths(ctx)
-    review = restore(paths, drafts.get(paths, draft_id), open_editor=not no_edit, force=force)
+    review = restore(
+        paths, drafts.get(paths, draft_id), notify=note, open_editor=not no_edit, force=force
+    )
     write_data(review.slug + "\n")
 
 

@@ -6,8 +6,15 @@ from typing import Annotated
 
 import typer
 
-from filmrev.commands.common import app, library_paths, note, stdout_console, write_data
-from filmrev.commands.reviews import find, find_for_change
+from filmrev.commands.common import (
+    app,
+    find,
+    find_for_change,
+    library_paths,
+    note,
+    stdout_console,
+    write_data,
+)
 
 
 def _size(size: int) -> str:
@@ -42,14 +49,14 @@ def history(
 
     paths = library_paths(ctx)
     if restore is not None:
-        from filmrev.store import writing
+        from filmrev.transaction import writing
 
         with writing(paths) as library:
             review = find_for_change(library, ref)
             revisions.restore(library, review, restore)
         note(f"restored version {restore} of {review.slug} (the text it replaced is kept)")
         return
-    from filmrev.commands.reviews import load_library
+    from filmrev.commands.common import load_library
 
     library = load_library(paths)
     review = find(library, ref)

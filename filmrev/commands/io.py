@@ -443,10 +443,12 @@ def import_reviews(
 
     Example: filmrev import letterboxd-me-2024-06-01-utc.zip --ranked-list 'All-Time Top'
     """
+    from filmrev.backups import backup_before
     from filmrev.importers.common import ImportFailed, NoProgress, Progress
     from filmrev.importers.merge import SKIP, apply_plan, plan_import
     from filmrev.importers.sources import read_source
-    from filmrev.store import Library, writing
+    from filmrev.store import Library
+    from filmrev.transaction import writing
 
     paths = library_paths(ctx)
     progress: Progress = _Bar() if sys.stderr.isatty() else NoProgress()
@@ -467,7 +469,7 @@ def import_reviews(
             with writing(paths) as library:
                 plan = plan_import(library, batch, overwrite=overwrite, progress=progress)
                 if plan.changes:
-                    library.backup_before("import")
+                    backup_before(library, "import")
                     apply_plan(library, plan)
     except ImportFailed as failed:
         for line in failed.problems[:SHOWN_PROBLEMS]:

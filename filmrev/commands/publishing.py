@@ -34,7 +34,7 @@ def _selected(
     Reviews come without their bodies (saving them back keeps the bodies) unless a
     ``--search`` needs the text.
     """
-    from filmrev.commands.reviews import find_for_change
+    from filmrev.commands.common import find_for_change
     from filmrev.model import parse_rating, parse_year
     from filmrev.query import filter_reviews
 
@@ -69,8 +69,8 @@ def _change_status(
     person: str | None,
 ) -> None:
     """Apply ``change`` (None: nothing to do) to the chosen reviews in one write."""
-    from filmrev.commands.reviews import settle_ref
-    from filmrev.store import writing
+    from filmrev.commands.common import settle_ref
+    from filmrev.transaction import writing
 
     bulk = all_rated or any((tags, year, watched_year, min_rating, search, person))
     if ref is not None and bulk:

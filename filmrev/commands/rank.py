@@ -9,22 +9,26 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping, Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, TypeGuard
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from filmrev.commands.common import (
     TableOrJson,
     app,
+    find,
+    find_for_change,
     library_paths,
+    load_library,
     note,
+    settle_ref,
     stderr_console,
     stdin_is_tty,
     stdout_console,
     usage_error,
     write_data,
 )
-from filmrev.commands.reviews import find, find_for_change, load_library, settle_ref
+from filmrev.comparisons import answer_weight, comparison_docs, stored_comparisons
 from filmrev.completion import complete_ref
 from filmrev.errors import Cancelled, ChecksFailed, FilmrevError, ValidationError
 from filmrev.terminal import clean, rating_label
@@ -203,7 +207,7 @@ def rank_set(
     """
     from filmrev import ranking
     from filmrev.model import parse_rank
-    from filmrev.store import writing
+    from filmrev.transaction import writing
 
     paths = library_paths(ctx)
     ref = settle_ref(paths, ref)  # any question before the lock
@@ -224,7 +228,7 @@ def rank_clear(ctx: typer.Context, ref: RefArgument) -> None:
     Example: filmrev rank clear rust-and-bone-2012
     """
     from filmrev import ranking
-    from filmrev.store import writing
+    from filmrev.transaction import writing
 
     paths = library_paths(ctx)
     ref = settle_ref(paths, ref)  # any question before the lock
@@ -294,7 +298,7 @@ def rank_move(
     """
     from filmrev import ranking
     from filmrev.model import parse_rank
-    from filmrev.store import writing
+    from filmrev.transaction import writing
 
     given = {"--above": above, "--below": below, "--to": to, "--up": up, "--down": down}
     chosen = [name for name, value in given.items() if value is not None]
@@ -329,13 +333,6 @@ def rank_move(
 
 
 # --- rank place -------------------------------------------------------------------------------
-
-
-def _comparison_docs(comparisons: Sequence[Comparison]) -> list[dict[str, Any]]:
-    from filmrev.model import now_utc
-
-    at = now_utc()
-    return [{"winner": c.winner, "loser": c.loser, "tie": c.tie, "at": at} for c in comparisons]
 
 
 @rank_app.command("place", no_args_is_help=True)
@@ -376,7 +373,8 @@ def rank_place(
     """
     from filmrev import ranking
     from filmrev.commands.placing import Questions, confirm_placement
-    from filmrev.store import refuse_if_broken, writing
+    from filmrev.store import refuse_if_broken
+    from filmrev.transaction import writing
 
     paths = library_paths(ctx)
     # The questions can take minutes: ask them without the lock (which would block other
@@ -415,7 +413,7 @@ def rank_place(
             if older:
                 locked.replace_comparisons(kept)
         if placement.comparisons or placement.order != order:  # else nothing to write
-            locked.add_comparisons(_comparison_docs(placement.comparisons))
+            locked.add_comparisons(comparison_docs(placement.comparisons))
             locked.set_order(placement.order, touched=[review.id])
     where = f"#{placement.position} of {len(placement.order)}"
     title = clean(review.display_title)
@@ -447,38 +445,11 @@ def _weigh_down(
             continue
         about += 1
         if not forget:
-            kept.append({**doc, "weight": round(_weight(doc) * AGAIN_WEIGHT, 6)})
+            kept.append({**doc, "weight": round(answer_weight(doc) * AGAIN_WEIGHT, 6)})
     return kept, about
 
 
-def _weight(doc: Mapping[str, Any]) -> float:
-    """A stored answer's weight: 1 unless a rewatch weighed it down (bad values count 1)."""
-    weight = doc.get("weight", 1.0)
-    if isinstance(weight, bool) or not isinstance(weight, int | float) or not weight >= 0:
-        return 1.0
-    return float(weight)
-
-
 # --- rank check -------------------------------------------------------------------------------
-
-
-def _is_id(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def stored_comparisons(library: Library) -> list[tuple[Comparison, str | None]]:
-    """Stored comparisons that make sense (two review ids), oldest first, with their time."""
-    from filmrev.ranking import Comparison
-
-    found: list[tuple[Comparison, str | None]] = []
-    for doc in library.comparisons():
-        winner, loser = doc.get("winner"), doc.get("loser")
-        if not (_is_id(winner) and _is_id(loser)):
-            continue
-        at = doc.get("at")
-        comparison = Comparison(winner, loser, tie=doc.get("tie") is True, weight=_weight(doc))
-        found.append((comparison, at if isinstance(at, str) else None))
-    return found
 
 
 def film_json(review: Review) -> dict[str, Any]:
@@ -671,7 +642,3 @@ def rank_history(
 
     films = {film.id: film for film in map(library.get, {row[1] for row in rows}) if film}
     stdout_console().print(comparisons_table(rows, films))
-
-
-# `rank refine` and `rank score` live in their own module and register on rank_app.
-from filmrev.commands import refine  # noqa: E402, F401

@@ -6,7 +6,7 @@ most, show what it would change, and save the result in one write.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -14,6 +14,7 @@ import typer
 from filmrev.commands.common import (
     TableOrJson,
     library_paths,
+    load_library,
     note,
     stderr_console,
     stdin_is_tty,
@@ -22,12 +23,15 @@ from filmrev.commands.common import (
 from filmrev.commands.rank import (
     DataFormatOption,
     LimitOption,
-    _comparison_docs,
     film_json,
     rank_app,
+)
+from filmrev.comparisons import (
+    comparison_docs,
+    fit_library,
+    model_scores,
     stored_comparisons,
 )
-from filmrev.commands.reviews import load_library
 from filmrev.errors import Cancelled, FilmrevError, ValidationError
 
 if TYPE_CHECKING:
@@ -42,34 +46,6 @@ SURE_Z = 2.0
 less than this many standard errors apart."""
 
 DEFAULT_QUESTIONS = 5
-
-
-def _fit(library: Library, extra: Sequence[Comparison] = ()) -> tuple[Fit, list[Comparison]]:
-    """The fit of the ranked films to the stored answers (plus ``extra``) and those answers."""
-    from filmrev import ranking
-
-    answers = [comparison for comparison, _ in stored_comparisons(library)] + list(extra)
-    ratings = {review.id: review.rating for review in library.reviews()}
-    return ranking.fit(library.ranked_order(), answers, ratings), answers
-
-
-def model_scores(library: Library) -> dict[int, float]:
-    """Each ranked film's model score, 0–100 (see :func:`filmrev.ranking.fit`)."""
-    return _fit(library)[0].scores
-
-
-def sort_by_score(library: Library, reviews: Iterable[Review], *, reverse: bool) -> list[Review]:
-    """``list --sort score``: ranked films by model score, highest first; unranked last."""
-    from filmrev.folding import fold
-
-    scores = model_scores(library)
-    pool = list(reviews)
-    scored = [review for review in pool if review.id in scores]
-    unscored = [review for review in pool if review.id not in scores]
-    scored.sort(key=lambda review: (review.rank or 0, review.id))
-    scored.sort(key=lambda review: scores[review.id], reverse=not reverse)
-    unscored.sort(key=lambda review: (fold(review.title), review.id))
-    return scored + unscored
 
 
 # --- rank refine ------------------------------------------------------------------------------
@@ -181,7 +157,8 @@ def rank_refine(
     """
     from filmrev import ranking
     from filmrev.commands.common import confirm
-    from filmrev.store import refuse_if_broken, writing
+    from filmrev.store import refuse_if_broken
+    from filmrev.transaction import writing
 
     paths = library_paths(ctx)
     library = load_library(paths)
@@ -199,7 +176,7 @@ def rank_refine(
     films = {review.id: review for review in library.reviews()}
     stored = [comparison for comparison, _ in stored_comparisons(library)]
     new = [] if dry_run else _ask_questions(library, stderr_console(), stored, questions)
-    fitted, answers = _fit(library, new)
+    fitted, answers = fit_library(library, new)
     proposed = ranking.proposed_order(order, fitted, answers)
     moves = ranking.moves(order, proposed, answers)
     if output_format is TableOrJson.json:
@@ -232,7 +209,7 @@ def rank_refine(
                 "the ranking changed while you were answering; nothing changed; "
                 "run `filmrev rank refine` again"
             )
-        locked.add_comparisons(_comparison_docs(new))
+        locked.add_comparisons(comparison_docs(new))
         if moves:
             locked.set_order(proposed)
     if moves:

@@ -12,20 +12,26 @@ import typer
 from filmrev.commands.common import (
     app,
     confirm,
+    find_for_change,
     library_paths,
+    load_library,
+    settle_ref,
+    settle_review,
     stdin_is_tty,
     stdout_console,
     usage_error,
     write_data,
 )
+
+# Their old home: code written against it keeps working; new code imports from common.
+from filmrev.commands.common import find as find
 from filmrev.completion import complete_person, complete_ref, complete_tag
+from filmrev.edits import library_tags
 from filmrev.errors import Cancelled, ValidationError
 
 if TYPE_CHECKING:
     from filmrev.model import Review
-    from filmrev.paths import LibraryPaths
     from filmrev.progress import Activity
-    from filmrev.store import Library
 
 # --- options shared by add and edit ----------------------------------------------
 
@@ -191,15 +197,6 @@ def crew_pairs(crew: list[str] | None) -> list[tuple[str, str]]:
     return [parse_crew_option(text) for text in crew or []]
 
 
-def library_tags(library: Library, tags: Any) -> Any:
-    """``tags`` as the library already spells them (``You've`` → ``You’ve``), when a list."""
-    from filmrev.tagging import canonical_tags, spellings
-
-    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
-        return tags  # the model rejects it with its own message
-    return canonical_tags(tags, spellings(library.summaries()))
-
-
 # --- add --------------------------------------------------------------------------
 
 
@@ -240,7 +237,7 @@ def add(
     --cast 'Marion Cotillard' --crew composer='Alexandre Desplat' --body-file review.md
     """
     from filmrev.model import merge_crew, parse_crew, parse_rank
-    from filmrev.store import writing
+    from filmrev.transaction import writing
 
     paths = library_paths(ctx)
     fields: dict[str, Any] = body_fields(body, body_file)
@@ -297,71 +294,6 @@ class ShowFormat(str, Enum):
     panel = "panel"
     markdown = "markdown"
     json = "json"
-
-
-def load_library(paths: LibraryPaths) -> Library:
-    """The library for a read-only command (validated through the index: filmrev.index)."""
-    from filmrev.index import load_library as load_via_index
-
-    return load_via_index(paths)
-
-
-def find(library: Library, ref: str) -> Review:
-    """A review for a read-only command (id, slug, slug prefix or fuzzy title)."""
-    from filmrev.refs import resolve
-
-    exact = library.find_exact(ref)
-    if exact is not None:
-        return exact
-    found = resolve(ref, library.summaries()).review
-    return library.get(found.id) or found
-
-
-def settle_ref(paths: LibraryPaths, ref: str) -> str:
-    """Ask the fuzzy-REF question of a destructive command before the lock is taken.
-
-    A person may think for minutes; holding the lock meanwhile would make another
-    writer give up. Returns a REF that the locked step resolves exactly (an id).
-    """
-    return ref if ref.strip().isdigit() else str(settle_review(paths, ref).id)
-
-
-def settle_review(paths: LibraryPaths, ref: str) -> Review:
-    """The review a destructive command's REF names, a fuzzy match confirmed; no lock held.
-
-    A read-only library refuses first: no question is worth asking for a write that
-    cannot happen.
-    """
-    from filmrev.index import load_summaries
-    from filmrev.readonly import refuse_if_read_only
-    from filmrev.refs import resolve
-
-    refuse_if_read_only(paths)
-    match = resolve(ref, load_summaries(paths), destructive=True)
-    return match.review if match.exact else _confirmed(ref, match.review)
-
-
-def _confirmed(ref: str, review: Review) -> Review:
-    question = f"{ref!r} is not an id or slug; did you mean {review.slug} ({review.display_title})?"
-    if not confirm(question):
-        raise Cancelled(
-            f"{ref!r} is not an id or exact slug (closest: {review.slug}); nothing changed"
-        )
-    return review
-
-
-def find_for_change(library: Library, ref: str) -> Review:
-    """A review for a destructive command: id or exact slug, or a fuzzy match confirmed on a TTY."""
-    from filmrev.refs import resolve
-
-    exact = library.find_exact(ref)
-    if exact is not None:
-        return exact
-    match = resolve(ref, library.summaries(), destructive=True)
-    if match.exact:
-        return library.get(match.review.id) or match.review
-    review = _confirmed(ref, match.review)
-    return library.get(review.id) or review
 
 
 @app.command(no_args_is_help=True)
@@ -562,7 +494,7 @@ def list_reviews(
         if reverse:
             ordered.reverse()
     elif sort is SortKey.score:
-        from filmrev.commands.refine import sort_by_score
+        from filmrev.comparisons import sort_by_score
 
         ordered = sort_by_score(load_library(paths), reviews, reverse=reverse)
     else:
@@ -626,8 +558,9 @@ def edit(
 
     Example: filmrev edit rust-and-bone-2012 --rating 5 --tag 'Palme d’Or' --clear watched
     """
-    from filmrev.model import empty_value, merge_crew, parse_crew, parse_rank, parse_title
-    from filmrev.store import writing
+    from filmrev.edits import FieldEdit, apply_edit
+    from filmrev.model import parse_rank
+    from filmrev.transaction import writing
 
     paths = library_paths(ctx)
     changes: dict[str, Any] = body_fields(body, body_file)
@@ -649,8 +582,11 @@ def edit(
     )
     if nothing_given:
         from filmrev import editor
+        from filmrev.commands.common import note
 
-        editor.edit_existing(paths, ref)
+        editor.edit_existing(
+            paths, ref, find=lambda ref: find_for_change(load_library(paths), ref), notify=note
+        )
         return
     if body_file is not None and not changes.get("body", "").strip():
         # An empty body part (a front-matter-only document) never wipes the text.
@@ -670,43 +606,20 @@ def edit(
     ref = settle_ref(paths, ref)
     with writing(paths) as library:
         review = find_for_change(library, ref)
-        doc = review.to_doc()
-        for field_name in clear or []:
-            doc[field_name] = empty_value(field_name.strip())
-            if field_name.strip() == "rank":
-                position_given, position = True, None
-        doc.update(changes)
-        if title is not None:
-            doc["title"] = parse_title(title)
-        if slug is not None:
-            from filmrev.model import WINDOWS_DEVICE_NAMES
-
-            if slug in WINDOWS_DEVICE_NAMES and slug != review.slug:
-                raise ValidationError(f"slug {slug!r} is reserved (a Windows device name)")
-            doc["slug"] = slug
-        if tag:
-            doc["tags"] = [*doc["tags"], *tag]
-        if remove_tag:
-            from filmrev.folding import fold
-
-            removed = {fold(name) for name in remove_tag}
-            doc["tags"] = [name for name in doc["tags"] if fold(name) not in removed]
-        if doc["tags"] != list(review.tags):
-            doc["tags"] = library_tags(library, doc["tags"])
-        if cast:
-            doc["cast"] = [*doc["cast"], *cast]
-        if link:
-            doc["links"] = [*doc["links"], *link]
-        if crew:
-            doc["crew"] = merge_crew(parse_crew(doc["crew"]), crew_pairs(crew))
-        doc["rank"] = review.rank
-        if review.body.strip() and not str(doc["body"] or "").strip():  # emptied: keep a way back
-            from filmrev.backups import backup_before_body_loss
-
-            backup_before_body_loss(library, review, "before-clear-body")
-        library.save(review.evolve(**doc))
-        if position_given:
-            library.set_rank(review.id, position)
+        edit = FieldEdit(
+            fields=changes,
+            clear=clear or (),
+            title=title,
+            slug=slug,
+            add_tags=tag or (),
+            remove_tags=remove_tag or (),
+            add_cast=cast or (),
+            add_links=link or (),
+            add_crew=crew_pairs(crew),  # after the REF: its errors come first, as they did
+            position=position,
+            position_given=position_given,
+        )
+        apply_edit(library, review, edit)
 
 
 # --- delete -----------------------------------------------------------------------
@@ -730,7 +643,7 @@ def delete(
     Example: filmrev delete rust-and-bone-2012 --yes
     """
     from filmrev.commands.common import note
-    from filmrev.store import writing
+    from filmrev.transaction import writing
 
     paths = library_paths(ctx)
     if not yes:

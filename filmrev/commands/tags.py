@@ -8,13 +8,14 @@ import typer
 
 from filmrev.commands.common import (
     TableOrJson,
+    find_for_change,
     library_paths,
     note,
+    settle_ref,
     stdout_console,
     tag_app,
     write_data,
 )
-from filmrev.commands.reviews import find_for_change, settle_ref
 from filmrev.completion import complete_ref, complete_tag
 
 
@@ -38,8 +39,8 @@ def tag_add(
 
     Example: filmrev tag add rust-and-bone-2012 'You’ve Touched Me in a Good Way' Gritty
     """
-    from filmrev.store import writing
     from filmrev.tagging import canonical_tags, spellings
+    from filmrev.transaction import writing
 
     paths = library_paths(ctx)
     ref = settle_ref(paths, ref)  # any question before the lock
@@ -74,7 +75,7 @@ def tag_remove(
     """
     from filmrev.errors import ValidationError
     from filmrev.folding import fold
-    from filmrev.store import writing
+    from filmrev.transaction import writing
 
     paths = library_paths(ctx)
     ref = settle_ref(paths, ref)  # any question before the lock
@@ -132,13 +133,14 @@ def tag_rename(
 
     Example: filmrev tag rename 'gritty' 'Gritty, Grittness'
     """
-    from filmrev.store import writing
+    from filmrev.backups import backup_before
     from filmrev.tagging import rename_tag
+    from filmrev.transaction import writing
 
     with writing(library_paths(ctx)) as library:
         changed = rename_tag(library.summaries(), old, new)  # bodies stay as stored
         if changed:
-            library.backup_before("tag-rename")
+            backup_before(library, "tag-rename")
             for review in changed:
                 library.save(review)
     note(f"renamed {old!r} to {new.strip()!r} on {len(changed)} review(s)")

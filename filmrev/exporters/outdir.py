@@ -100,7 +100,7 @@ class OutputDirectory:
         """Replace ``relative`` atomically (temp file, then rename), never through a link.
 
         An existing regular file keeps its mode; a new one gets ``mode``. ``durable``
-        fsyncs the file before the rename (the manifest; review files are synced at once).
+        fsyncs the file before the rename; :meth:`sync` then makes the renames durable.
         """
         parent, _, name = relative.rpartition("/")
         fd = self.directory(parent, create=True)

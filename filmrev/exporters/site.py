@@ -649,7 +649,7 @@ def export_site(
     with OutputDirectory(root) as directory:
         try:
             for relative, content in writes:
-                directory.write(relative, content, mode)
+                directory.write(relative, content, mode, durable=True)
                 report.written.append(relative)
             for relative, sha256 in removals:
                 # Checked again through the descriptors: only if still unchanged, inside.
@@ -661,7 +661,7 @@ def export_site(
                 f"{len(report.written)} file(s) were written before"
             ) from None
         if report.written or report.removed:
-            os.sync()  # the files are on disk before the manifest says they are
+            directory.sync()  # the files (and removals) are on disk before the manifest says so
         if new_manifest != manifest or directory.read_regular(MANIFEST) is None:
             document = {
                 "format": MANIFEST_FORMAT,

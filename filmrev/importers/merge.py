@@ -524,7 +524,7 @@ def _library_spelling(library: Library, reviews: Sequence[Review]) -> list[Revie
 
 
 def apply_plan(library: Library, plan: Plan) -> None:
-    """Write a plan inside a :func:`filmrev.store.writing` transaction (one file write)."""
+    """Write a plan inside a :func:`filmrev.transaction.writing` transaction (one file write)."""
     library.put_reviews(_library_spelling(library, plan.reviews))
     if plan.order is not None:
         library.set_order(plan.order)

@@ -11,7 +11,8 @@ import orjson
 from filmrev.model import Review
 from filmrev.paths import LibraryPaths, resolve_library
 from filmrev.storage import temp_files
-from filmrev.store import Library, writing
+from filmrev.store import Library
+from filmrev.transaction import writing
 
 #: What a terminal must never receive from user text: C0/C1 controls (but newline),
 #: DEL, and bidi overrides/isolates.

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from filmrev.model import Review
-from filmrev.store import writing
+from filmrev.transaction import writing
 from tests.conftest import Runner
 from tests.reliability.helpers import paths_of, tree
 from tests.test_editor import FakeEditor
@@ -237,18 +237,20 @@ def test_force_restoring_an_old_edit_draft_never_overwrites_a_different_film(
     assert cli("delete", "cache", "--yes").code == 0
     # Another film takes id 2 (an import of an own export keeps its ids).
     with writing(paths_of(isolated_library)) as library:
-        library.insert_review(
-            Review.from_doc(
-                {
-                    "id": 2,
-                    "slug": "vertigo-1958",
-                    "title": "Vertigo",
-                    "year": 1958,
-                    "body": "About Vertigo.",
-                    "created": "2020-01-01T00:00:00Z",
-                    "updated": "2020-01-01T00:00:00Z",
-                }
-            )
+        library.put_reviews(
+            [
+                Review.from_doc(
+                    {
+                        "id": 2,
+                        "slug": "vertigo-1958",
+                        "title": "Vertigo",
+                        "year": 1958,
+                        "body": "About Vertigo.",
+                        "created": "2020-01-01T00:00:00Z",
+                        "updated": "2020-01-01T00:00:00Z",
+                    }
+                )
+            ]
         )
     before = isolated_library.read_bytes()
     forced = cli("drafts", "restore", str(draft["id"]), "--no-edit", "--force")

@@ -25,7 +25,8 @@ import pytest
 
 from filmrev import bodies, index
 from filmrev.bodies import BodyStore
-from filmrev.store import Library, writing
+from filmrev.store import Library
+from filmrev.transaction import writing
 from tests.conftest import Runner
 from tests.reliability.helpers import paths_of, seed_library, state_digest, temps_left
 from tests.reliability.test_io_faults import FaultPlan, FaultyModule

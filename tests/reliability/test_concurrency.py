@@ -25,7 +25,8 @@ from pathlib import Path
 import pytest
 
 from filmrev.paths import resolve_library
-from filmrev.store import Library, writing
+from filmrev.store import Library
+from filmrev.transaction import writing
 from tests.conftest import Runner
 from tests.reliability.helpers import paths_of, seed_library, temps_left
 from tests.reliability.stops import Point, Stop

@@ -36,8 +36,10 @@ from typing import NoReturn
 
 import pytest
 
+from filmrev.backups import backup_before
 from filmrev.paths import LibraryPaths
-from filmrev.store import Library, writing
+from filmrev.store import Library
+from filmrev.transaction import writing
 from tests.conftest import Runner
 from tests.reliability.helpers import paths_of, state_digest, temps_left
 from tests.reliability.stops import Point, Stop, install
@@ -93,7 +95,7 @@ def _child_loop(paths: LibraryPaths, seed: int, out_fd: int, stop: Point | None)
                     library.set_rank(review.id, rng.randint(1, places))
                 else:
                     if rng.random() < 0.1:
-                        library.backup_before("delete")
+                        backup_before(library, "delete")
                     library.delete(rng.choice(reviews).id)
                 generation = library.generation + 1
                 out.write(f"begin {generation} {state_digest(library.reviews())}\n")

@@ -16,7 +16,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from filmrev.store import writing
+from filmrev.transaction import writing
 from tests.conftest import Runner
 from tests.reliability.helpers import TERMINAL_UNSAFE, paths_of, reviews_on_disk
 

@@ -17,7 +17,7 @@ import orjson
 import pytest
 
 from filmrev import drafts
-from filmrev.store import writing
+from filmrev.transaction import writing
 from tests.conftest import Runner
 from tests.reliability.helpers import paths_of, reviews_on_disk
 

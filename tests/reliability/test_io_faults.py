@@ -109,7 +109,7 @@ def _seeded(library: Path) -> None:
 
 
 def _backed_up_then_changed(library: Path) -> None:
-    from filmrev.store import writing
+    from filmrev.transaction import writing
 
     seed_library(library, 4)
     backups.make_backup(paths_of(library), "test")

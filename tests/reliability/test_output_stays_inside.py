@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from filmrev.model import Review
-from filmrev.store import writing
+from filmrev.transaction import writing
 from tests.conftest import Runner
 from tests.reliability.helpers import paths_of, tree
 
@@ -192,16 +192,18 @@ def test_a_stored_device_name_slug_is_not_an_export_file_name(
 ) -> None:
     with writing(paths_of(isolated_library)) as library:
         for number, slug in enumerate(("con", "lpt1"), start=1):
-            library.insert_review(
-                Review.from_doc(
-                    {
-                        "id": number,
-                        "slug": slug,
-                        "title": slug.upper(),
-                        "created": "2020-01-01T00:00:00Z",
-                        "updated": "2020-01-01T00:00:00Z",
-                    }
-                )
+            library.put_reviews(
+                [
+                    Review.from_doc(
+                        {
+                            "id": number,
+                            "slug": slug,
+                            "title": slug.upper(),
+                            "created": "2020-01-01T00:00:00Z",
+                            "updated": "2020-01-01T00:00:00Z",
+                        }
+                    )
+                ]
             )
     site = tmp_path / "site"
     assert cli("export", "-f", "markdown", "-o", str(site)).code == 0
