@@ -22,6 +22,7 @@ from typer._click.exceptions import ClickException, UsageError  # Typer 0.28 ven
 from filmrev import __version__
 from filmrev.commands import (
     authoring,
+    diary,
     history,
     io,
     publishing,
@@ -35,7 +36,7 @@ from filmrev.errors import Cancelled, FilmrevError
 from filmrev.terminal import clean
 
 # Importing a command module registers its commands on ``app`` (in this order in --help).
-COMMAND_MODULES = (authoring, history, io, publishing, rank, reviews, safety, tags)
+COMMAND_MODULES = (authoring, history, io, publishing, rank, reviews, safety, tags, diary)
 
 
 def _version(value: bool) -> None:
