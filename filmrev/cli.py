@@ -30,13 +30,25 @@ from filmrev.commands import (
     reviews,
     safety,
     tags,
+    watchlist,
 )
 from filmrev.commands.common import app
 from filmrev.errors import Cancelled, FilmrevError
 from filmrev.terminal import clean
 
 # Importing a command module registers its commands on ``app`` (in this order in --help).
-COMMAND_MODULES = (authoring, history, io, publishing, rank, reviews, safety, tags, diary)
+COMMAND_MODULES = (
+    authoring,
+    history,
+    io,
+    publishing,
+    rank,
+    reviews,
+    safety,
+    tags,
+    diary,
+    watchlist,
+)
 
 
 def _version(value: bool) -> None:
