@@ -152,10 +152,14 @@ def review_of(
 def entry_of(
     watchlist: Iterable[WatchlistEntry], title: str, year: int | None, uri: str | None = None
 ) -> WatchlistEntry | None:
-    """The entry for this film (same Letterboxd URI, or same folded title and year)."""
+    """The entry for this film: the same Letterboxd URI, or the same folded title and year
+    when one of the two has no URI (Letterboxd has two films "Lost Country" from 2023)."""
     wanted = (fold(title), year)
     for entry in watchlist:
-        if (uri and entry.letterboxd == uri) or entry.key == wanted:
+        if uri and entry.letterboxd:
+            if entry.letterboxd == uri:
+                return entry
+        elif entry.key == wanted:
             return entry
     return None
 
@@ -208,8 +212,9 @@ def find(watchlist: Sequence[WatchlistEntry], ref: str, year: object = None) -> 
         return matches[0]
     if matches:
         listed = ", ".join(f"{entry.display_title} (id {entry.id})" for entry in matches)
+        apart = "--year" if len({entry.year for entry in matches}) > 1 else "the id"
         raise AmbiguousRefError(
-            f"{shown(ref)} is on the watchlist more than once: {listed}; --year tells them apart"
+            f"{shown(ref)} is on the watchlist more than once: {listed}; {apart} tells them apart"
         )
     close = difflib.get_close_matches(
         folded, [entry.key[0] for entry in watchlist], n=1, cutoff=0.6
@@ -260,7 +265,9 @@ class Merge:
         if self.already:
             parts.append(f"{len(self.already)} already on it")
         if self.reviewed:
-            parts.append(f"{len(self.reviewed)} not added (the film has a review)")
+            films = ", ".join(review.slug for _, review in self.reviewed[:3])
+            more = ", …" if len(self.reviewed) > 3 else ""
+            parts.append(f"{len(self.reviewed)} not added (the film has a review: {films}{more})")
         line = "watchlist: " + ", ".join(parts)
         if not self.changes and (self.already or self.reviewed):
             line += "; nothing to change"

@@ -291,9 +291,11 @@ def export(
         return
     progress.phase(f"formatting {_count(len(reviews), 'review')} as {output_format.value}")
     if output_format is ExportFormat.json:
+        from filmrev import watchlist
         from filmrev.exporters.json_export import library_json
 
-        text = library_json(reviews, library.comparisons())
+        entries = [entry.to_doc() for entry in watchlist.entries(library)]
+        text = library_json(reviews, library.comparisons(), watchlist=entries)
     elif output_format is ExportFormat.csv:
         from filmrev.exporters.csv_table import reviews_csv
 
@@ -501,4 +503,6 @@ def import_reviews(
             note(_action_line(action, dry_run=False))
         if len(skips) > SHOWN_SKIPS:
             note(f"… and {len(skips) - SHOWN_SKIPS} more skipped")
+    if plan.watchlist is not None:
+        note(("dry run: " if dry_run else "") + plan.watchlist.summary())
     note(_summary(plan, dry_run))
