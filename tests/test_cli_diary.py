@@ -325,3 +325,65 @@ def test_show_lists_viewings_with_their_details(cli: Runner) -> None:
         "2024-11-22 (rewatch) · cinema · Curzon Soho · with Anna",
         "2024-12-01 — Alone, at home.",
     ]
+
+
+# --- the diary details in every lossless format ----------------------------------------
+
+
+def _detailed(cli: Runner) -> None:
+    _seed(cli)
+    result = cli(
+        "log", "amour-2012", "--date", "2024-11-22", "--rating", "4", "--rewatch",
+        "--venue", "Curzon Soho", "--medium", "cinema", "--with", "Anna", "--with", "Ben",
+        "--note", "Front row: \"too close\".",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+
+
+def _viewings_json(cli: Runner, env: dict[str, str] | None = None) -> Any:
+    result = cli("show", "amour-2012", "--format", "json", env=env)
+    assert result.code == 0, result.err
+    return json.loads(result.out)["viewings"]
+
+
+@pytest.mark.parametrize("export_format", ["json", "markdown"])
+def test_viewing_details_round_trip_through_json_and_markdown(
+    cli: Runner, tmp_path: Path, export_format: str
+) -> None:
+    _detailed(cli)
+    wanted = _viewings_json(cli)
+    assert wanted[1]["with"] == ["Anna", "Ben"]
+    target = tmp_path / ("export.json" if export_format == "json" else "site")
+    result = cli("export", "--format", export_format, "--out", str(target))
+    assert result.code == 0, result.err
+    fresh = {"FILMREV_DB": str(tmp_path / "fresh" / "library.json")}
+    imported = cli("import", str(target), env=fresh)
+    assert imported.code == 0, imported.err
+    assert _viewings_json(cli, fresh) == wanted
+
+
+def test_markdown_front_matter_carries_the_details(cli: Runner) -> None:
+    _detailed(cli)
+    document = cli("show", "amour-2012", "--plain").out
+    for line in ("venue: Curzon Soho", "medium: cinema", "- Anna", "note: 'Front row:"):
+        assert line in document, document
+
+
+def test_letterboxd_export_keeps_date_rating_and_rewatch_of_each_viewing(cli: Runner) -> None:
+    _detailed(cli)
+    rows = list(csv.DictReader(io.StringIO(cli("export", "--format", "letterboxd").out)))
+    amour = [row for row in rows if row["Title"] == "Amour"]
+    assert [(r["WatchedDate"], r["Rating"], r["Rewatch"]) for r in amour] == [
+        ("2024-01-21", "5", ""),
+        ("2024-11-22", "4", "true"),
+        ("", "5", ""),  # the film's own rating, differing from the latest viewing's
+    ]
+    assert "Curzon" not in cli("export", "--format", "letterboxd").out  # no column for it
+
+
+def test_every_new_command_has_help_with_an_example(cli: Runner) -> None:
+    for command in (["log"], ["diary"], ["watchlist"], ["watchlist", "add"],
+                    ["watchlist", "remove"], ["watchlist", "list"]):  # fmt: skip
+        result = cli(*command, "--help")
+        assert result.code == 0, command
+        assert "Example" in result.out, command
