@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from filmrev.errors import AmbiguousRefError, NotFoundError, ValidationError
+from filmrev.errors import AmbiguousRefError, CorruptLibraryError, NotFoundError, ValidationError
 from filmrev.folding import fold
 from filmrev.model import (
     Review,
@@ -118,7 +118,7 @@ def entries(library: Library) -> list[WatchlistEntry]:
         try:
             found.append(WatchlistEntry.from_doc(entry_id, doc))
         except ValidationError as error:
-            raise ValidationError(
+            raise CorruptLibraryError(
                 f"library {library.paths.display}: watchlist entry {entry_id}: {error.message}"
             ) from None
     return found
