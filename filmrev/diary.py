@@ -3,11 +3,13 @@
 Pure functions over :class:`~filmrev.model.Review` values; ``filmrev log`` and
 ``filmrev diary`` (``filmrev.commands.diary``) store and print what they return.
 
-A review's ``watched`` is the date the review is about. Logging a viewing moves it to
-the latest viewing only when it followed the viewings already (it was empty, or it was
-the latest viewing's date); a ``watched`` the critic set by hand to an earlier viewing
-stays. A viewing's rating is the viewing's: the review's rating is set from it only when
-the review had none.
+A review's ``watched`` is the date the review is about. Logging a viewing sets it to the
+latest viewing when it was empty, or when the review has no text yet and ``watched`` was
+the latest viewing's date (a bare review, e.g. ``log --new``, follows the diary). Once the
+review is written, its ``watched`` stays: a rewatch logged later does not make the text
+about the rewatch (``edit --watched`` does, when you rewrite it), and a ``watched`` the
+critic set by hand never moves. A viewing's rating is the viewing's: the review's rating
+is set from it only when the review had none.
 
 A review with a ``watched`` date and no viewings (``add --watched``) was seen once, on
 that date: the diary lists that viewing (with the review's rating), and the first
@@ -199,7 +201,8 @@ def with_viewing(review: Review, viewing: Viewing) -> dict[str, Any]:
         )
     viewings.insert(position, viewing)
     changes: dict[str, Any] = {"viewings": [entry.to_doc() for entry in viewings]}
-    if review.watched is None or review.watched == previous_latest:
+    follows = review.watched == previous_latest and not review.body.strip()
+    if review.watched is None or follows:
         changes["watched"] = latest_date(viewings) or review.watched
     if review.rating is None and viewing.rating is not None:
         changes["rating"] = viewing.rating

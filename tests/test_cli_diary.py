@@ -24,14 +24,14 @@ def viewings(library: Path, slug: str) -> list[dict[str, Any]]:
 
 
 def _add(cli: Runner, title: str, year: str, *extra: str) -> None:
-    result = cli("add", title, "--year", year, "--body", "Text.", *extra)
+    result = cli("add", title, "--year", year, *extra)
     assert result.code == 0, result.err
 
 
 def _seed(cli: Runner) -> None:
-    _add(cli, "Amour", "2012", "--rating", "5", "--watched", "2024-01-21")
-    _add(cli, "Aftersun", "2022", "--rating", "4.5")
-    _add(cli, "Vertigo", "1958")
+    _add(cli, "Amour", "2012", "--rating", "5", "--watched", "2024-01-21", "--body", "Text.")
+    _add(cli, "Aftersun", "2022", "--rating", "4.5", "--body", "Text.")
+    _add(cli, "Vertigo", "1958", "--body", "")  # not written yet
 
 
 # --- log -------------------------------------------------------------------------------
@@ -61,7 +61,7 @@ def test_log_stores_every_detail_and_says_one_line(cli: Runner, isolated_library
             "with": ["Anna", "Ben"],
         },
     ]
-    assert review["watched"] == "2024-11-22"  # it followed the latest viewing
+    assert review["watched"] == "2024-01-21"  # the text is about that viewing, not the rewatch
     assert review["rating"] == 5.0  # the review's rating is the review's
     assert review["body"] == "Text."
 
@@ -82,12 +82,25 @@ def test_log_defaults_to_today_and_sets_an_empty_rating(
     assert stored(isolated_library)["vertigo-1958"]["rating"] == 3.5  # it had none
 
 
+def test_a_written_review_keeps_its_watched_date(cli: Runner, isolated_library: Path) -> None:
+    _seed(cli)
+    assert cli("log", "aftersun-2022", "--date", "2023-01-01").code == 0
+    assert cli("log", "aftersun-2022", "--date", "2024-01-01", "--rewatch").code == 0
+    review = stored(isolated_library)["aftersun-2022"]
+    assert review["watched"] == "2023-01-01"  # it was empty: the first viewing set it
+    assert [viewing["date"] for viewing in viewings(isolated_library, "aftersun-2022")] == [
+        "2023-01-01",
+        "2024-01-01",
+    ]
+
+
 def test_log_never_moves_a_watched_date_set_to_an_earlier_viewing(
     cli: Runner, isolated_library: Path
 ) -> None:
     _seed(cli)
     for day in ("2020-05-01", "2023-02-02"):
         assert cli("log", "vertigo-1958", "--date", day).code == 0
+    # no text yet: watched follows the latest viewing
     assert stored(isolated_library)["vertigo-1958"]["watched"] == "2023-02-02"
     assert cli("edit", "vertigo-1958", "--watched", "2020-05-01").code == 0  # by hand
     assert cli("log", "vertigo-1958", "--date", "2024-06-06").code == 0

@@ -106,8 +106,9 @@ def log(
 ) -> None:
     """Log a viewing of a film: in the diary, and on its review.
 
-    The review's watched date follows the latest viewing unless you set it to another
-    one; its rating is only set from the viewing when it had none.
+    The review's watched date (the viewing its text is about) is set when it had none,
+    and follows the latest viewing while the review has no text; its rating is set
+    from the viewing only when it had none.
 
     Example: filmrev log amour-2012 --date 2024-11-22 --rating 4.5 --rewatch --medium cinema
     --venue 'Curzon Soho' --with Anna
