@@ -25,7 +25,22 @@ SHOWN_VIEWINGS = 5
 
 
 def _details(viewing: Viewing, columns: Sequence[str]) -> str:
-    """The viewing's details that have no column of their own, joined with `` · ``."""
+    """The viewing's details named by ``columns``, joined with `` · ``."""
+    return " · ".join(_detail_parts(viewing, columns))
+
+
+def _packed(parts: Sequence[str], room: int) -> str:
+    """``parts`` joined with `` · ``, a new line instead where a line would pass ``room``."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + 3 + len(part) <= room:
+            lines[-1] += " · " + part
+        else:
+            lines.append(part)
+    return "\n".join(lines)
+
+
+def _detail_parts(viewing: Viewing, columns: Sequence[str]) -> list[str]:
     parts: list[str] = []
     if "Rewatch" in columns and viewing.rewatch:
         parts.append("rewatch")
@@ -35,7 +50,7 @@ def _details(viewing: Viewing, columns: Sequence[str]) -> str:
         parts.append(clean(viewing.venue))
     if "With" in columns and viewing.companions:
         parts.append("with " + clean(", ".join(viewing.companions)))
-    return " · ".join(parts)
+    return parts
 
 
 def _cells(entry: DiaryEntry) -> dict[str, str]:
@@ -91,7 +106,7 @@ def diary_table(entries: Sequence[DiaryEntry], *, width: int = 100) -> Table:
             )
     for entry, row in zip(entries, rows, strict=True):
         film = Text(row["Film"])
-        extra = _details(entry.viewing, folded)
+        extra = _packed(_detail_parts(entry.viewing, folded), max(film_room(), 8))
         if extra:
             film.append("\n" + extra, style="dim")
         table.add_row(*(film if header == "Film" else Text(row[header]) for header in shown))
