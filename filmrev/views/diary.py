@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -163,7 +164,7 @@ def viewings_view(review: Review) -> RenderableType | None:
         return line
     lines: list[RenderableType] = [Text("Viewings:", style="bold")]
     for viewing in viewings[:SHOWN_VIEWINGS]:
-        lines.append(Text("  ").append_text(viewing_line(viewing)))
+        lines.append(Padding(viewing_line(viewing), (0, 0, 0, 2)))  # wraps under itself
     if more > 0:
         lines.append(Text(f"  … {more} more", style="dim"))
     return Group(*lines)
