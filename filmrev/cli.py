@@ -36,10 +36,24 @@ from filmrev.commands import (
     refine,
     safety,
     tags,
+    diary,
+    watchlist,
 )
 # isort: on
 
-COMMAND_MODULES = (authoring, reviews, history, io, publishing, rank, refine, safety, tags)
+COMMAND_MODULES = (
+    authoring,
+    reviews,
+    history,
+    io,
+    publishing,
+    rank,
+    refine,
+    safety,
+    tags,
+    diary,
+    watchlist,
+)
 
 
 def _version(value: bool) -> None:

@@ -49,8 +49,13 @@ def check_new_film(reviews: Iterable[Review], fields: Mapping[str, Any], *, forc
     return "; ".join(warning for warning in warnings if warning)
 
 
-def check_watched(value: object, *, force: bool, forceable: bool = True) -> str:
-    """A warning to print ('' for none) for a watched date; a future date needs ``force``."""
+def check_watched(
+    value: object, *, force: bool, forceable: bool = True, label: str = "watched date"
+) -> str:
+    """A warning to print ('' for none) for a watched date; a future date needs ``force``.
+
+    ``label`` names the date in messages (``log`` checks a "viewing date").
+    """
     try:
         watched = parse_date(value, "watched")
     except ValidationError:
@@ -59,7 +64,7 @@ def check_watched(value: object, *, force: bool, forceable: bool = True) -> str:
         return ""
     if not force:
         raise ValidationError(
-            f"watched date {watched} is in the future (today is {date.today().isoformat()})"
+            f"{label} {watched} is in the future (today is {date.today().isoformat()})"
             + ("; --force accepts it" if forceable else "")
         )
-    return f"watched date {watched} is in the future; kept it (--force)"
+    return f"{label} {watched} is in the future; kept it (--force)"

@@ -43,31 +43,6 @@ def _credit_lines(review: Review) -> list[Text]:
 #: The body's reading width: a panel is at most this plus its border and padding.
 READING_WIDTH = 100
 PANEL_MARGIN = 6  # two border columns, two padding columns each side
-SHOWN_VIEWINGS = 5
-
-
-def _viewings_line(review: Review) -> Text | None:
-    """``Viewings: 2024-11-22 ★★★★ 4.0 · 2019-03-02 (rewatch)``; None when it would repeat the
-    header (a single viewing on the watched date with the review's rating)."""
-    viewings = list(review.viewings)
-    if not viewings:
-        return None
-    if len(viewings) == 1:
-        only = viewings[0]
-        if only.date == review.watched and only.rating == review.rating and not only.rewatch:
-            return None
-    line = Text("Viewings: ", style="bold")
-    for index, viewing in enumerate(viewings[:SHOWN_VIEWINGS]):
-        if index:
-            line.append(" · ", style="dim")
-        line.append(viewing.date or "undated")
-        if viewing.rating is not None:
-            line.append(f" {rating_label(viewing.rating)}", style="yellow")
-        if viewing.rewatch:
-            line.append(" (rewatch)", style="dim")
-    if len(viewings) > SHOWN_VIEWINGS:
-        line.append(f" · … {len(viewings) - SHOWN_VIEWINGS} more", style="dim")
-    return line
 
 
 def _publication_lines(review: Review) -> list[Text]:
@@ -124,7 +99,9 @@ def review_panel(review: Review) -> Panel:
     parts.extend(_credit_lines(review))
     for link in review.links:
         parts.append(Text(clean(link), style="blue underline"))
-    viewings = _viewings_line(review)
+    from filmrev.views.diary import viewings_view
+
+    viewings = viewings_view(review)
     if viewings is not None:
         parts.append(viewings)
     parts.extend(_publication_lines(review))

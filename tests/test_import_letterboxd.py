@@ -58,7 +58,7 @@ def test_letterboxd_zip(cli: Runner, tmp_path: Path) -> None:
     assert result.code == 0, result.err
     assert result.out == ""
     assert result.err == (
-        f"{archive}:watchlist.csv: not imported (films you have not watched)\n"
+        "watchlist: 1 added\n"  # watchlist.csv: films to see, not reviews
         "imported 6 reviews: 6 added, 0 updated, 0 unchanged\n"
     )
     films = library(cli)
@@ -125,8 +125,11 @@ def test_single_csv_files(cli: Runner) -> None:
     films = library(cli)
     assert films["vertigo-1958"]["rating"] == 4.5  # from the diary: ratings.csv came second
     watchlist = cli("import", str(LETTERBOXD / "watchlist.csv"))
-    assert watchlist.code == 1
-    assert "watchlist.csv lists films you have not watched" in watchlist.err
+    assert watchlist.code == 0, watchlist.err
+    assert watchlist.err == (
+        "watchlist: 1 added\nimported 0 reviews: 0 added, 0 updated, 0 unchanged\n"
+    )
+    assert len(library(cli)) == 5  # a film to see is not a review
 
 
 def test_unknown_ranked_list_names_the_lists(cli: Runner, tmp_path: Path) -> None:

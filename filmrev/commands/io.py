@@ -207,6 +207,7 @@ def export(
 
     Example: filmrev export --format wordpress --status published --out blog.xml
     """
+    from filmrev import watchlist
     from filmrev.index import load_library
     from filmrev.progress import command_activity
 
@@ -241,6 +242,7 @@ def export(
     job = ExportJob(
         reviews,
         comparisons=library.comparisons,
+        watchlist=lambda: [entry.to_doc() for entry in watchlist.entries(library)],
         link_back=link_back,
         site_url=site_url,
         author=author,
@@ -493,4 +495,6 @@ def import_reviews(
             note(_action_line(action, dry_run=False))
         if len(skips) > SHOWN_SKIPS:
             note(f"… and {len(skips) - SHOWN_SKIPS} more skipped")
+    if plan.watchlist is not None:
+        note(("dry run: " if dry_run else "") + plan.watchlist.summary())
     note(_summary(plan, dry_run))

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from filmrev.model import Review
 
 
-def _no_comparisons() -> list[Mapping[str, Any]]:
+def _nothing() -> list[Mapping[str, Any]]:
     return []
 
 
@@ -36,7 +36,9 @@ class ExportJob:
 
     reviews: Sequence[Review]
     #: The stored comparisons (read only by the formats that carry them).
-    comparisons: Callable[[], Iterable[Mapping[str, Any]]] = _no_comparisons
+    comparisons: Callable[[], Iterable[Mapping[str, Any]]] = _nothing
+    #: The watchlist's entries as documents (read only by the lossless JSON export).
+    watchlist: Callable[[], Sequence[Mapping[str, Any]]] = _nothing
     link_back: bool = False
     site_url: str | None = None
     author: str | None = None
@@ -78,7 +80,7 @@ class Exporter:
 def _json(job: ExportJob) -> str:
     from filmrev.exporters.json_export import library_json
 
-    return library_json(job.reviews, job.comparisons())
+    return library_json(job.reviews, job.comparisons(), watchlist=job.watchlist())
 
 
 def _markdown(job: ExportJob) -> str:

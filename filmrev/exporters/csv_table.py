@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -51,4 +51,18 @@ def reviews_csv(reviews: Iterable[Review], *, neutralise_formulas: bool = False)
         if neutralise_formulas:
             cells = [neutralise(cell) for cell in cells]
         writer.writerow(cells)
+    return buffer.getvalue()
+
+
+def docs_csv(columns: Sequence[str], docs: Iterable[Mapping[str, Any]]) -> str:
+    """Header ``columns``, then one row a document, cells written as :func:`reviews_csv` does
+    (lists as JSON arrays, booleans as ``true``/``false``, None empty).
+
+    Used by the diary and the watchlist (``--format csv``).
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for doc in docs:
+        writer.writerow([_cell(doc.get(name)) for name in columns])
     return buffer.getvalue()

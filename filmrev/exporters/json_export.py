@@ -23,17 +23,27 @@ def reviews_json(reviews: Iterable[Review]) -> str:
     return dumps([review.to_doc() for review in reviews])
 
 
-def library_json(reviews: Sequence[Review], comparisons: Iterable[Mapping[str, Any]]) -> str:
+def library_json(
+    reviews: Sequence[Review],
+    comparisons: Iterable[Mapping[str, Any]],
+    *,
+    watchlist: Sequence[Mapping[str, Any]] = (),
+) -> str:
     """The whole library::
 
-    {"format": "filmrev", "version": 1, "schema": N, "reviews": [...], "comparisons": [...]}
+    {"format": "filmrev", "version": 1, "schema": N, "reviews": [...], "comparisons": [...],
+     "watchlist": [...]}
+
+    ``watchlist`` (entry objects, :meth:`filmrev.watchlist.WatchlistEntry.to_doc`) is there
+    only when the library has one, so exports of other libraries stay as they were.
     """
-    return dumps(
-        {
-            "format": EXPORT_FORMAT,
-            "version": EXPORT_VERSION,
-            "schema": SCHEMA_VERSION,
-            "reviews": [review.to_doc() for review in reviews],
-            "comparisons": [dict(comparison) for comparison in comparisons],
-        }
-    )
+    document: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "schema": SCHEMA_VERSION,
+        "reviews": [review.to_doc() for review in reviews],
+        "comparisons": [dict(comparison) for comparison in comparisons],
+    }
+    if watchlist:
+        document["watchlist"] = [dict(entry) for entry in watchlist]
+    return dumps(document)

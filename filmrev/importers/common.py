@@ -14,12 +14,15 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from filmrev.errors import FilmrevError, ValidationError
 from filmrev.folding import fold
 from filmrev.model import Review
 from filmrev.terminal import ESCAPE_SEQUENCE
+
+if TYPE_CHECKING:
+    from filmrev.watchlist import Incoming as WatchlistIncoming
 
 SOURCE_FILMREV = "filmrev"
 SOURCE_LETTERBOXD = "letterboxd"
@@ -107,6 +110,8 @@ class Batch:
     records: list[Incoming] = field(default_factory=list)
     comparisons: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Films to see (Letterboxd ``watchlist.csv``, the JSON export's ``watchlist``).
+    watchlist: list[WatchlistIncoming] = field(default_factory=list)
 
 
 class Progress(Protocol):

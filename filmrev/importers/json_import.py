@@ -157,7 +157,8 @@ def read_json(path: Path, progress: Progress | None = None) -> Batch:
             comparison_failures.append((index, reason))
         else:
             batch.comparisons.append(dict(comparison))
-    if failures or comparison_failures:
+    watchlist_failures = _read_watchlist(document, name, batch)
+    if failures or comparison_failures or watchlist_failures:
         review_lines = element_lines(raw, "reviews") if failures else []
         comparison_lines = element_lines(raw, "comparisons") if comparison_failures else []
         for index, reason in failures:
@@ -166,8 +167,41 @@ def read_json(path: Path, progress: Progress | None = None) -> Batch:
         for index, reason in comparison_failures:
             line = comparison_lines[index] if index < len(comparison_lines) else 1
             problems.add(f"{name}:{line}", reason)
+        watchlist_lines = element_lines(raw, "watchlist") if watchlist_failures else []
+        for index, reason in watchlist_failures:
+            line = watchlist_lines[index] if index < len(watchlist_lines) else 1
+            problems.add(f"{name}:{line}", reason)
         problems.raise_if_any(name)
     return batch
+
+
+def _read_watchlist(document: dict[str, Any], name: str, batch: Batch) -> list[tuple[int, str]]:
+    """The export's ``watchlist`` entries into ``batch``; returns (index, reason) failures."""
+    from filmrev.watchlist import Incoming as WatchlistIncoming
+    from filmrev.watchlist import WatchlistEntry
+
+    entries = document.get("watchlist", [])
+    if not isinstance(entries, list):
+        return [(0, '"watchlist" must be a list of entries')]
+    failures: list[tuple[int, str]] = []
+    for index, doc in enumerate(entries):
+        try:
+            entry = WatchlistEntry.from_doc(doc.get("id") if isinstance(doc, dict) else None, doc)
+        except ValidationError as error:
+            failures.append((index, error.message))
+            continue
+        batch.watchlist.append(
+            WatchlistIncoming(
+                origin=name,
+                title=entry.title,
+                year=entry.year,
+                added=entry.added,
+                note=entry.note,
+                letterboxd=entry.letterboxd,
+                id=entry.id,
+            )
+        )
+    return failures
 
 
 def _comparison_problem(comparison: Any, ids: dict[int, int]) -> str | None:

@@ -9,8 +9,9 @@ Export files and their headers (Letterboxd's "Export your data")::
     lists/<name>.csv  "Letterboxd list export v7", a list header block, then
                       Position,Name,Year,URL,Description
 
-``watchlist.csv`` (films not yet seen) is not imported, nor are likes, comments
-or the ``deleted/`` and ``orphaned/`` folders. A CSV in Letterboxd's *import*
+``watchlist.csv`` (films not yet seen) goes to the watchlist
+(:mod:`filmrev.importers.letterboxd_watchlist`); likes, comments and the
+``deleted/`` and ``orphaned/`` folders are not imported. A CSV in Letterboxd's *import*
 format (``Title,Year,Rating,WatchedDate,Rewatch,Tags,Review,Directors`` with
 ``LetterboxdURI``/``imdbID``/``tmdbID``, as ``export --format letterboxd``
 writes) is read too, so a Letterboxd round-trip goes through filmrev.
@@ -574,14 +575,11 @@ def read_letterboxd(
             if source.member in EXPORT_FILES or len(files) == 1:
                 problems.add(f"{source.name}:1", "not a Letterboxd CSV (unknown header)")
             continue
-        if kind == WATCHLIST:
-            if len(files) == 1:
-                problems.add(
-                    f"{source.name}:1",
-                    "watchlist.csv lists films you have not watched; filmrev does not import it",
-                )
-            else:
-                batch.notes.append(f"{source.name}: not imported (films you have not watched)")
+        if kind == WATCHLIST:  # films to see: the watchlist table, not reviews
+            from filmrev.importers.letterboxd_watchlist import read_watchlist
+
+            batch.watchlist.extend(read_watchlist(source.name, text, problems))
+            kinds_seen.add(kind)
             continue
         kinds_seen.add(kind)
         if kind == LIST:

@@ -51,6 +51,7 @@ from filmrev.model import Review, make_slug, now_utc
 
 if TYPE_CHECKING:
     from filmrev.store import Library
+    from filmrev.watchlist import Merge as WatchlistMerge
 
 IMPORTS_TABLE = "imports"
 ADD = "add"
@@ -83,6 +84,8 @@ class Plan:
     comparisons: list[dict[str, Any]] = field(default_factory=list)
     bookkeeping: dict[int, dict[str, Any]] | None = None
     notes: list[str] = field(default_factory=list)
+    #: The watchlist after the import (None: the input has no watchlist).
+    watchlist: WatchlistMerge | None = None
 
     @property
     def changes(self) -> bool:
@@ -91,6 +94,7 @@ class Plan:
             or self.order is not None
             or self.comparisons
             or self.bookkeeping is not None
+            or (self.watchlist is not None and self.watchlist.changes)
         )
 
     def count(self, kind: str) -> int:
@@ -506,7 +510,16 @@ def plan_import(
     Raises :class:`~filmrev.importers.common.ImportFailed` when a record cannot be
     placed (e.g. the same review twice); the library is not touched.
     """
-    return _Planner(library, batch, overwrite).plan(progress or NoProgress())
+    plan = _Planner(library, batch, overwrite).plan(progress or NoProgress())
+    if batch.watchlist:
+        from filmrev import watchlist
+
+        reviews = {review.id: review for review in library.summaries()}
+        reviews.update((review.id, review) for review in plan.reviews)
+        plan.watchlist = watchlist.merge(
+            watchlist.entries(library), batch.watchlist, list(reviews.values())
+        )
+    return plan
 
 
 def _library_spelling(library: Library, reviews: Sequence[Review]) -> list[Review]:
@@ -532,3 +545,7 @@ def apply_plan(library: Library, plan: Plan) -> None:
         library.add_comparisons(plan.comparisons)
     if plan.bookkeeping is not None:
         library.replace_table_docs(IMPORTS_TABLE, plan.bookkeeping)
+    if plan.watchlist is not None and plan.watchlist.changes:
+        from filmrev import watchlist
+
+        watchlist.store(library, plan.watchlist.watchlist)
