@@ -24,6 +24,7 @@ from filmrev.commands import (
     authoring,
     history,
     io,
+    lists,
     publishing,
     rank,
     reviews,
@@ -35,7 +36,7 @@ from filmrev.errors import Cancelled, FilmrevError
 from filmrev.terminal import clean
 
 # Importing a command module registers its commands on ``app`` (in this order in --help).
-COMMAND_MODULES = (authoring, history, io, publishing, rank, reviews, safety, tags)
+COMMAND_MODULES = (authoring, history, io, lists, publishing, rank, reviews, safety, tags)
 
 
 def _version(value: bool) -> None:
