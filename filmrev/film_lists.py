@@ -33,7 +33,6 @@ from filmrev.model import (
     BODY_MAX,
     LIST_MAX,
     SLUG_MAX,
-    TEXT_MAX,
     Review,
     parse_optional_url,
     parse_slug,
@@ -48,9 +47,10 @@ if TYPE_CHECKING:
     from filmrev.store import Library
 
 TABLE = "lists"
-#: A list's description is prose, like a short review body; a note is one line or two.
+#: A list's description and an entry's note are prose, like a review body (Letterboxd's
+#: list notes run to thousands of characters): the body limit applies to each.
 DESCRIPTION_MAX = BODY_MAX
-NOTE_MAX = TEXT_MAX
+NOTE_MAX = BODY_MAX
 MAX_SUGGESTIONS = 3
 _FILM_YEAR = re.compile(r"^(?P<title>.*\S)\s*\((?P<year>\d{4})\)\s*$")
 
@@ -335,7 +335,7 @@ def remove_list(lists: Sequence[FilmList], film_list: FilmList) -> list[FilmList
 # --- entries ----------------------------------------------------------------------------------
 
 
-def _same_film(one: ListEntry, other: ListEntry) -> bool:
+def same_film(one: ListEntry, other: ListEntry) -> bool:
     if one.review_id is not None or other.review_id is not None:
         return one.review_id == other.review_id
     return fold(one.title) == fold(other.title) and one.year == other.year
@@ -382,7 +382,7 @@ def add_entries(
     current = list(film_list.entries)
     for entry in entries:
         for other in current:
-            if _same_film(entry, other):
+            if same_film(entry, other):
                 raise ValidationError(
                     f"{other.display_title} is already in {film_list.name!r}; nothing was added"
                 )

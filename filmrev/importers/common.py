@@ -107,6 +107,8 @@ class Batch:
     records: list[Incoming] = field(default_factory=list)
     comparisons: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Named lists (``filmrev.importers.list_import.IncomingList``), imported after the reviews.
+    lists: list[Any] = field(default_factory=list)
 
 
 class Progress(Protocol):

@@ -49,6 +49,7 @@ from filmrev.importers.common import (
     tracked,
 )
 from filmrev.importers.csvfiles import Row, Table, decode, first_record, raw_rows, table
+from filmrev.importers.letterboxd_lists import read_list, unreadable_list_note
 from filmrev.model import Review, Viewing, now_utc, parse_date, parse_rating, parse_tags, parse_year
 from filmrev.review_html import html_to_markdown
 
@@ -573,6 +574,8 @@ def read_letterboxd(
         if kind is None:
             if source.member in EXPORT_FILES or len(files) == 1:
                 problems.add(f"{source.name}:1", "not a Letterboxd CSV (unknown header)")
+            elif source.member.startswith("lists/"):
+                batch.notes.append(unreadable_list_note(source.name, text))
             continue
         if kind == WATCHLIST:
             if len(files) == 1:
@@ -588,6 +591,9 @@ def read_letterboxd(
             listed = reader.list_file(source, text)
             if listed is not None:
                 lists.append(listed)
+                named = read_list(source.name, source.member, text, problems)
+                if named is not None:
+                    batch.lists.append(named)
             continue
         name_column = "Title" if kind == IMPORT else "Name"
         parsed = table(raw_rows(text, source.name, problems), source.name, problems)
@@ -609,13 +615,10 @@ def read_letterboxd(
     ranked: LetterboxdList | None = None
     if ranked_list is not None:
         ranked = _choose_list(lists, ranked_list, problems, str(path))
-    unused = [listed.name for listed in lists if listed is not ranked]
-    if unused:
-        batch.notes.append(
-            "lists not used for ranks: "
-            + ", ".join(unused)
-            + ("" if ranked else " (--ranked-list NAME ranks films by one of them)")
-        )
+    if ranked is not None:  # the list that ranks the films is a ranked list too
+        for named in batch.lists:
+            if named.origin.endswith(ranked.member):
+                named.ranked = True
     problems.raise_if_any(str(path))
 
     ranks: dict[int, int] = {}

@@ -50,6 +50,7 @@ from filmrev.importers.common import (
 from filmrev.model import Review, make_slug, now_utc
 
 if TYPE_CHECKING:
+    from filmrev.importers.list_import import ListPlan
     from filmrev.store import Library
 
 IMPORTS_TABLE = "imports"
@@ -83,6 +84,10 @@ class Plan:
     comparisons: list[dict[str, Any]] = field(default_factory=list)
     bookkeeping: dict[int, dict[str, Any]] | None = None
     notes: list[str] = field(default_factory=list)
+    #: Review id in the input (own exports) → id in the library after the import.
+    id_map: dict[int, int] = field(default_factory=dict)
+    #: The named lists the input carries (:mod:`filmrev.importers.list_import`).
+    lists: ListPlan | None = None
 
     @property
     def changes(self) -> bool:
@@ -91,6 +96,7 @@ class Plan:
             or self.order is not None
             or self.comparisons
             or self.bookkeeping is not None
+            or (self.lists is not None and self.lists.changes)
         )
 
     def count(self, kind: str) -> int:
@@ -365,6 +371,11 @@ class _Planner:
         self.problems.raise_if_any(self.batch.label)
 
         ids = self._ids(records, matches, plan)
+        plan.id_map = {
+            record.own_id: review_id
+            for record, review_id in zip(records, ids, strict=True)
+            if record.own_id is not None
+        }
         merges = {
             index: self.merge(record, self.existing[found])
             for index, (record, found) in enumerate(zip(records, matches, strict=True))
@@ -506,7 +517,14 @@ def plan_import(
     Raises :class:`~filmrev.importers.common.ImportFailed` when a record cannot be
     placed (e.g. the same review twice); the library is not touched.
     """
-    return _Planner(library, batch, overwrite).plan(progress or NoProgress())
+    plan = _Planner(library, batch, overwrite).plan(progress or NoProgress())
+    if batch.lists:
+        from filmrev.importers.list_import import plan_lists, reviews_after
+
+        after = reviews_after(library, plan.reviews)
+        plan.lists = plan_lists(library, batch.lists, after, plan.id_map, overwrite=overwrite)
+        plan.notes.extend([*plan.lists.notes, plan.lists.summary()])
+    return plan
 
 
 def _library_spelling(library: Library, reviews: Sequence[Review]) -> list[Review]:
@@ -532,3 +550,7 @@ def apply_plan(library: Library, plan: Plan) -> None:
         library.add_comparisons(plan.comparisons)
     if plan.bookkeeping is not None:
         library.replace_table_docs(IMPORTS_TABLE, plan.bookkeeping)
+    if plan.lists is not None:
+        from filmrev.importers.list_import import apply_lists
+
+        apply_lists(library, plan.lists)

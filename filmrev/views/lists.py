@@ -19,7 +19,7 @@ def lists_table(lists: Sequence[FilmList]) -> Table:
     table.add_column("Films", justify="right", no_wrap=True)
     table.add_column("Ranked", no_wrap=True)
     table.add_column("Updated", no_wrap=True)
-    table.add_column("Slug", overflow="fold")
+    table.add_column("Slug", overflow="ellipsis", no_wrap=True, max_width=30)
     for film_list in lists:
         table.add_row(
             Text(clean(film_list.name)),
