@@ -59,6 +59,7 @@ def test_letterboxd_zip(cli: Runner, tmp_path: Path) -> None:
     assert result.out == ""
     assert result.err == (
         f"{archive}:watchlist.csv: not imported (films you have not watched)\n"
+        "lists: 1 added, 0 updated, 0 unchanged\n"
         "imported 6 reviews: 6 added, 0 updated, 0 unchanged\n"
     )
     films = library(cli)

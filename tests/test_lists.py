@@ -296,9 +296,10 @@ def test_stored_docs_round_trip_and_are_validated() -> None:
     )
     doc = film_list.to_doc()
     assert film_lists.FilmList.from_doc(1, doc) == film_list
-    with pytest.raises(ValidationError, match="note is 2,001 characters"):
+    too_long = "n" * (film_lists.NOTE_MAX + 1)
+    with pytest.raises(ValidationError, match="note is 2,000,001 characters"):
         film_lists.FilmList.from_doc(
-            1, {**doc, "entries": [{"review_id": None, "title": "X", "note": "n" * 2001}]}
+            1, {**doc, "entries": [{"review_id": None, "title": "X", "note": too_long}]}
         )
     with pytest.raises(ValidationError, match="holds Amour"):
         film_lists.FilmList.from_doc(1, {**doc, "entries": doc["entries"] * 2})

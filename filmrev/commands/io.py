@@ -292,8 +292,10 @@ def export(
     progress.phase(f"formatting {_count(len(reviews), 'review')} as {output_format.value}")
     if output_format is ExportFormat.json:
         from filmrev.exporters.json_export import library_json
+        from filmrev.film_lists import load_lists
 
-        text = library_json(reviews, library.comparisons())
+        lists = [film_list.to_json() for film_list in load_lists(library)]
+        text = library_json(reviews, library.comparisons(), lists)
     elif output_format is ExportFormat.csv:
         from filmrev.exporters.csv_table import reviews_csv
 

@@ -23,17 +23,25 @@ def reviews_json(reviews: Iterable[Review]) -> str:
     return dumps([review.to_doc() for review in reviews])
 
 
-def library_json(reviews: Sequence[Review], comparisons: Iterable[Mapping[str, Any]]) -> str:
+def library_json(
+    reviews: Sequence[Review],
+    comparisons: Iterable[Mapping[str, Any]],
+    lists: Sequence[Mapping[str, Any]] = (),
+) -> str:
     """The whole library::
 
     {"format": "filmrev", "version": 1, "schema": N, "reviews": [...], "comparisons": [...]}
+
+    plus ``"lists": [...]`` (named lists with their ids) when the library has any, so
+    the export of a library without lists stays as it was.
     """
-    return dumps(
-        {
-            "format": EXPORT_FORMAT,
-            "version": EXPORT_VERSION,
-            "schema": SCHEMA_VERSION,
-            "reviews": [review.to_doc() for review in reviews],
-            "comparisons": [dict(comparison) for comparison in comparisons],
-        }
-    )
+    document: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "schema": SCHEMA_VERSION,
+        "reviews": [review.to_doc() for review in reviews],
+        "comparisons": [dict(comparison) for comparison in comparisons],
+    }
+    if lists:
+        document["lists"] = [dict(film_list) for film_list in lists]
+    return dumps(document)

@@ -23,7 +23,7 @@ from filmrev import film_lists
 from filmrev.errors import ValidationError
 from filmrev.film_lists import FilmList, ListEntry
 from filmrev.folding import fold
-from filmrev.importers.common import title_key
+from filmrev.importers.common import Problems, title_key
 from filmrev.model import Review
 
 if TYPE_CHECKING:
@@ -74,11 +74,7 @@ class ListPlan:
         return bool(self.added or self.updated)
 
     def summary(self) -> str:
-        total = self.added + self.updated + self.unchanged + self.kept
-        line = (
-            f"lists: {total} read: {self.added} added, {self.updated} updated, "
-            f"{self.unchanged} unchanged"
-        )
+        line = f"lists: {self.added} added, {self.updated} updated, {self.unchanged} unchanged"
         if self.kept:
             line += f", {self.kept} kept (edited in filmrev; --overwrite replaces them)"
         return line
@@ -228,3 +224,51 @@ def reviews_after(library: Library, planned: Iterable[Review]) -> list[Review]:
     by_id: dict[int, Any] = {review.id: review for review in library.summaries()}
     by_id.update((review.id, review) for review in planned)
     return list(by_id.values())
+
+
+def lists_from_export(
+    value: object, review_ids: set[int], name: str, problems: Problems
+) -> list[IncomingList]:
+    """The ``"lists"`` of a filmrev JSON export, validated (entries name reviews of the file)."""
+    if not isinstance(value, list):
+        problems.add(f"{name}:1", '"lists" must be a list of list objects')
+        return []
+    incoming: list[IncomingList] = []
+    for number, doc in enumerate(value, start=1):
+        list_id = doc.get("id") if isinstance(doc, dict) else None
+        if not isinstance(list_id, int) or isinstance(list_id, bool) or list_id < 1:
+            problems.add(f"{name}:1", f"list #{number}: id must be a whole number ≥ 1")
+            continue
+        try:
+            film_list = FilmList.from_doc(list_id, doc)
+        except ValidationError as error:
+            problems.add(f"{name}:1", error.message)
+            continue
+        strangers = [
+            entry.review_id
+            for entry in film_list.entries
+            if entry.review_id is not None and entry.review_id not in review_ids
+        ]
+        if strangers:
+            problems.add(
+                f"{name}:1", f"list {list_id}: review {strangers[0]} is not a review in this file"
+            )
+            continue
+        incoming.append(
+            IncomingList(
+                origin=f"{name}: list {list_id}",
+                name=film_list.name,
+                created=film_list.created,
+                updated=film_list.updated,
+                description=film_list.description,
+                ranked=film_list.ranked,
+                letterboxd=film_list.sources.get("letterboxd"),
+                entries=[
+                    IncomingEntry(entry.title, entry.year, entry.note, None, entry.review_id)
+                    for entry in film_list.entries
+                ],
+                own_id=film_list.id,
+                slug=film_list.slug,
+            )
+        )
+    return incoming
