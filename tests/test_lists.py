@@ -303,3 +303,40 @@ def test_stored_docs_round_trip_and_are_validated() -> None:
         )
     with pytest.raises(ValidationError, match="holds Amour"):
         film_lists.FilmList.from_doc(1, {**doc, "entries": doc["entries"] * 2})
+
+
+def test_export_letterboxd_list_writes_their_list_import_csv(
+    cli: Runner, isolated_library: Path, films: None, tmp_path: Path
+) -> None:
+    cli("lists", "create", "Best of 2012", "--from-rank", "--year", "2012")
+    cli(
+        "lists",
+        "add",
+        "Best of 2012",
+        "--film",
+        'Tabu, "Paraíso" (2012)',
+        "--note",
+        "A *mute* half",
+    )
+    result = cli("export", "--format", "letterboxd-list", "best of 2012")
+    assert result.code == 0, result.err
+    assert (
+        result.out.encode("utf-8")
+        == (
+            "Position,Title,Year,Review\r\n"
+            "1,Holy Motors,2012,\r\n"
+            "2,Amour,2012,\r\n"
+            "3,Rust and Bone,2012,\r\n"
+            '4,"Tabu, ""Paraíso""",2012,A <em>mute</em> half\r\n'
+        ).encode()
+    )
+    cli("lists", "create", "Loose")
+    cli("lists", "add", "Loose", "carol-2015")
+    target = tmp_path / "loose.csv"
+    written = cli("export", "--format", "letterboxd-list", "Loose", "--out", str(target))
+    assert written.code == 0, written.err
+    assert target.read_bytes() == b"Title,Year,Review\r\nCarol,2015,\r\n"
+    assert cli("export", "--format", "letterboxd-list").code == 2
+    assert cli("export", "Loose").code == 2
+    unknown = cli("export", "--format", "letterboxd-list", "Lose")
+    assert unknown.code == 1 and "did you mean: 'Loose'?" in unknown.err

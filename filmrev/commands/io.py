@@ -29,6 +29,7 @@ class ExportFormat(str, Enum):
     markdown = "markdown"
     csv = "csv"
     letterboxd = "letterboxd"
+    letterboxd_list = "letterboxd-list"
     wordpress = "wordpress"
 
 
@@ -58,6 +59,11 @@ class ImportFormat(str, Enum):
 def _count(number: int, noun: str) -> str:
     """``1 review``, ``2 reviews``."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def write_export_file(out: str, data: bytes, what: str) -> None:
+    """Write one export file atomically (for other command modules' exports)."""
+    _write_file(out, data, what)
 
 
 def _write_file(out: str, data: bytes, what: str) -> None:
@@ -100,12 +106,21 @@ def _export_letterboxd_files(reviews: list[Review], out: str, link_back: bool) -
 @app.command("export")
 def export(
     ctx: typer.Context,
+    list_name: Annotated[
+        str | None,
+        typer.Argument(
+            help="letterboxd-list: the list to export (its name or slug).",
+            metavar="[NAME]",
+            show_default=False,
+        ),
+    ] = None,
     output_format: Annotated[
         ExportFormat,
         typer.Option(
             "--format",
             "-f",
-            help="json (lossless), markdown, csv (spreadsheet), letterboxd (their import CSV) "
+            help="json (lossless), markdown, csv (spreadsheet), letterboxd (their import CSV), "
+            "letterboxd-list NAME (one list, for their list importer) "
             "or wordpress (WXR for Tools → Import).",
         ),
     ] = ExportFormat.json,
@@ -210,9 +225,19 @@ def export(
     Example: filmrev export --format markdown --out ~/blog --profile jekyll --jsonld
 
     Example: filmrev export --format wordpress --status published --out blog.xml
+
+    Example: filmrev export --format letterboxd-list 'Best of 2012' --out best-of-2012.csv
     """
     from filmrev.index import load_library
     from filmrev.progress import command_activity
+
+    if output_format is ExportFormat.letterboxd_list or list_name is not None:
+        if output_format is not ExportFormat.letterboxd_list:
+            usage_error("a NAME argument goes with --format letterboxd-list")
+        from filmrev.commands.lists import export_letterboxd_list
+
+        export_letterboxd_list(ctx, list_name, out)
+        return
 
     is_site = output_format is ExportFormat.markdown and out is not None
     if (profile is not None or jsonld or with_layouts or permalinks != "default") and not is_site:
