@@ -288,6 +288,8 @@ def export(
         if with_layouts and chosen == "plain":
             usage_error("--with-layouts needs --profile jekyll or hugo")
         progress.phase(f"exporting {_count(len(reviews), 'review')} to {out}")
+        from filmrev.film_lists import load_lists
+
         report = export_site(
             reviews,
             Path(out).expanduser(),
@@ -295,6 +297,7 @@ def export(
             jsonld=jsonld,
             force=force,
             options=SiteOptions(author=config.get("author"), permalinks=permalinks),
+            lists=load_lists(library),
         )
         progress.close()
         note(

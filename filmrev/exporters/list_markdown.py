@@ -46,12 +46,13 @@ def entry_lines(
     film_list: FilmList,
     entries: Sequence[Resolved],
     target: Callable[[Resolved], str | None] = default_target,
+    escape: Callable[[str], str] = link_text,
 ) -> str:
     """The numbered (ranked) or bulleted list of films, notes indented under each."""
     lines: list[str] = []
     for item in entries:
         marker = f"{item.position}." if film_list.ranked else "-"
-        text = link_text(item.display_title)
+        text = escape(item.display_title)
         where = target(item)
         line = f"{marker} [{text}]({where})" if where else f"{marker} {text}"
         if item.review is not None and item.review.rating is not None:

@@ -31,7 +31,11 @@ def detect_format(path: Path) -> str:
 
     check_input_path(path)
     if path.is_dir():
-        if any((path / name).is_file() for name in EXPORT_FILES) or (path / "lists").is_dir():
+        # lists/*.csv: a Letterboxd export; lists/*.md: a site export's list pages.
+        lists = path / "lists"
+        if any((path / name).is_file() for name in EXPORT_FILES) or (
+            lists.is_dir() and any(lists.glob("*.csv"))
+        ):
             return "letterboxd"
         if markdown_files(path)[0]:
             return "markdown"
