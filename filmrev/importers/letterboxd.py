@@ -9,6 +9,8 @@ Export files and their headers (Letterboxd's "Export your data")::
     lists/<name>.csv  "Letterboxd list export v7", a list header block, then
                       Position,Name,Year,URL,Description
 
+Each list file also becomes a named list (:mod:`filmrev.importers.letterboxd_lists`);
+``--ranked-list NAME`` ranks the films by one of them as well.
 ``watchlist.csv`` (films not yet seen) is not imported, nor are likes, comments
 or the ``deleted/`` and ``orphaned/`` folders. A CSV in Letterboxd's *import*
 format (``Title,Year,Rating,WatchedDate,Rewatch,Tags,Review,Directors`` with
