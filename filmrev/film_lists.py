@@ -336,24 +336,29 @@ def remove_list(lists: Sequence[FilmList], film_list: FilmList) -> list[FilmList
 
 
 def same_film(one: ListEntry, other: ListEntry) -> bool:
-    if one.review_id is not None or other.review_id is not None:
+    """Two entries of one film: the same review, or (one has no review) the same folded
+    title and year, so a film added before its review was written is not listed twice."""
+    if one.review_id is not None and other.review_id is not None:
         return one.review_id == other.review_id
     return fold(one.title) == fold(other.title) and one.year == other.year
 
 
 def _duplicate(entries: Sequence[ListEntry]) -> ListEntry | None:
+    """The first entry that names a film listed before it (see :func:`same_film`)."""
     seen_reviews: set[int] = set()
-    seen_films: set[tuple[str, int | None]] = set()
+    linked_films: set[tuple[str, int | None]] = set()
+    loose_films: set[tuple[str, int | None]] = set()
     for entry in entries:
+        key = (fold(entry.title), entry.year)
         if entry.review_id is not None:
-            if entry.review_id in seen_reviews:
+            if entry.review_id in seen_reviews or key in loose_films:
                 return entry
             seen_reviews.add(entry.review_id)
+            linked_films.add(key)
         else:
-            key = (fold(entry.title), entry.year)
-            if key in seen_films:
+            if key in loose_films or key in linked_films:
                 return entry
-            seen_films.add(key)
+            loose_films.add(key)
     return None
 
 

@@ -236,6 +236,19 @@ def test_delete_needs_a_terminal_or_yes_and_keeps_a_backup(
     assert "amour-2012" in cli("list", "--format", "ids").out or cli("show", "2").code == 0
 
 
+def test_a_film_listed_before_its_review_is_not_listed_twice(
+    cli: Runner, isolated_library: Path, films: None
+) -> None:
+    cli("lists", "create", "Festival")
+    assert cli("lists", "add", "Festival", "--film", "Anora (2024)").code == 0
+    assert cli("add", "Anora", "--year", "2024").code == 0
+    before = isolated_library.read_bytes()
+    again = cli("lists", "add", "Festival", "anora-2024")
+    assert again.code == 1
+    assert again.err == "filmrev: error: Anora (2024) is already in 'Festival'; nothing was added\n"
+    assert isolated_library.read_bytes() == before
+
+
 def test_a_deleted_review_stays_in_the_list_as_a_film(
     cli: Runner, isolated_library: Path, films: None
 ) -> None:
