@@ -38,6 +38,7 @@ from filmrev.commands import (
     tags,
     diary,
     watchlist,
+    lists,
 )
 # isort: on
 
@@ -53,6 +54,7 @@ COMMAND_MODULES = (
     tags,
     diary,
     watchlist,
+    lists,
 )
 
 

@@ -27,7 +27,8 @@ def test_export_and_import_format_choices_are_the_registered_names(cli: Runner) 
 
 def test_help_and_messages_are_built_from_the_entries() -> None:
     assert format_help() == (
-        "json (lossless), markdown, csv (spreadsheet), letterboxd (their import CSV) "
+        "json (lossless), markdown, csv (spreadsheet), letterboxd (their import CSV), "
+        "letterboxd-list NAME (one list, for their list importer) "
         "or wordpress (WXR for Tools → Import)."
     )
     assert accepted() == (

@@ -58,6 +58,7 @@ def test_letterboxd_zip(cli: Runner, tmp_path: Path) -> None:
     assert result.code == 0, result.err
     assert result.out == ""
     assert result.err == (
+        "lists: 1 added, 0 updated, 0 unchanged\n"
         "watchlist: 1 added\n"  # watchlist.csv: films to see, not reviews
         "imported 6 reviews: 6 added, 0 updated, 0 unchanged\n"
     )

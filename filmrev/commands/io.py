@@ -16,6 +16,7 @@ from filmrev.importers import import_names
 from filmrev.terminal import clean
 
 if TYPE_CHECKING:
+    from filmrev.film_lists import FilmList
     from filmrev.importers.merge import Action, Plan
     from filmrev.model import Review
     from filmrev.progress import Activity
@@ -64,6 +65,11 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+def write_export_file(out: str, data: bytes, what: str) -> None:
+    """Write one export file atomically (for other command modules' exports)."""
+    _write_file(out, data, what)
+
+
 def _write_file(out: str, data: bytes, what: str) -> None:
     """Write one export file atomically (a new file gets the usual umask mode)."""
     from filmrev.filemode import new_file_mode
@@ -97,6 +103,14 @@ def _export_parts(parts: list[str], reviews: int, out: str, what: str) -> None:
 @app.command("export")
 def export(
     ctx: typer.Context,
+    list_name: Annotated[
+        str | None,
+        typer.Argument(
+            help="letterboxd-list: the list to export (its name or slug).",
+            metavar="[NAME]",
+            show_default=False,
+        ),
+    ] = None,
     output_format: Annotated[
         ExportFormat,
         typer.Option(
@@ -206,12 +220,22 @@ def export(
     Example: filmrev export --format markdown --out ~/blog --profile jekyll --jsonld
 
     Example: filmrev export --format wordpress --status published --out blog.xml
+
+    Example: filmrev export --format letterboxd-list 'Best of 2012' --out best-of-2012.csv
     """
     from filmrev import watchlist
+    from filmrev.film_lists import load_lists
     from filmrev.index import load_library
     from filmrev.progress import command_activity
 
     chosen_format = exporter(output_format.value)
+    if chosen_format.named and not list_name:
+        usage_error(
+            f"--format {chosen_format.name} needs the list's NAME: export --format "
+            f"{chosen_format.name} 'Best of 2012'"
+        )
+    if list_name is not None and not chosen_format.named:
+        usage_error("a NAME argument goes with --format letterboxd-list")
     is_site = chosen_format.site and out is not None
     if (profile is not None or jsonld or with_layouts or permalinks != "default") and not is_site:
         usage_error(
@@ -237,12 +261,17 @@ def export(
     reviews = library.reviews()
     if is_site:
         assert out is not None
-        _export_site(reviews, out, profile, jsonld, force, permalinks, with_layouts, progress)
+        lists = load_lists(library)
+        _export_site(
+            reviews, lists, out, profile, jsonld, force, permalinks, with_layouts, progress
+        )
         return
     job = ExportJob(
         reviews,
         comparisons=library.comparisons,
         watchlist=lambda: [entry.to_doc() for entry in watchlist.entries(library)],
+        lists=lambda: load_lists(library),
+        list_name=list_name,
         link_back=link_back,
         site_url=site_url,
         author=author,
@@ -266,11 +295,12 @@ def export(
     progress.phase(f"writing {out}")
     _write_file(out, text.encode("utf-8"), chosen_format.name)
     progress.close()
-    note(f"exported {_count(chosen_format.count(text, job), 'review')} to {out}")
+    note(f"exported {_count(chosen_format.count(text, job), chosen_format.noun)} to {out}")
 
 
 def _export_site(
     reviews: list[Review],
+    lists: list[FilmList],
     out: str,
     profile: Profile | None,
     jsonld: bool,
@@ -294,6 +324,7 @@ def _export_site(
         jsonld=jsonld,
         force=force,
         options=SiteOptions(author=config.get("author"), permalinks=permalinks),
+        lists=lists,
     )
     progress.close()
     note(

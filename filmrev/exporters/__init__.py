@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from filmrev.film_lists import FilmList
     from filmrev.model import Review
 
 
-def _nothing() -> list[Mapping[str, Any]]:
+def _nothing() -> list[Any]:
     return []
 
 
@@ -39,6 +40,11 @@ class ExportJob:
     comparisons: Callable[[], Iterable[Mapping[str, Any]]] = _nothing
     #: The watchlist's entries as documents (read only by the lossless JSON export).
     watchlist: Callable[[], Sequence[Mapping[str, Any]]] = _nothing
+    #: The named lists (:class:`filmrev.film_lists.FilmList`), for the JSON export and
+    #: ``letterboxd-list``.
+    lists: Callable[[], Sequence[FilmList]] = _nothing
+    #: ``export --format letterboxd-list NAME``: the list to export.
+    list_name: str | None = None
     link_back: bool = False
     site_url: str | None = None
     author: str | None = None
@@ -70,6 +76,10 @@ class Exporter:
     count: Callable[[str, ExportJob], int] = _all_reviews
     #: ``--out DIR`` writes a site directory (``filmrev.exporters.site``) instead.
     site: bool = False
+    #: It exports one named list, given as ``export --format NAME LIST``.
+    named: bool = False
+    #: What ``count`` counts, in "exported N <noun>s to FILE".
+    noun: str = "review"
     #: The format-only options of ``export`` it takes (``link_back``, ``site_url``, ...).
     options: frozenset[str] = field(default_factory=frozenset)
 
@@ -77,10 +87,29 @@ class Exporter:
 # --- the formats (entry functions import their module when called) ------------------------
 
 
+def _named_list(job: ExportJob) -> FilmList:
+    from filmrev.film_lists import find_list
+
+    return find_list(job.lists(), job.list_name or "")
+
+
+def _letterboxd_list(job: ExportJob) -> str:
+    from filmrev.exporters.letterboxd_list import letterboxd_list_csv
+    from filmrev.film_lists import resolved
+
+    film_list = _named_list(job)
+    return letterboxd_list_csv(film_list, resolved(film_list, {r.id: r for r in job.reviews}))
+
+
 def _json(job: ExportJob) -> str:
     from filmrev.exporters.json_export import library_json
 
-    return library_json(job.reviews, job.comparisons(), watchlist=job.watchlist())
+    return library_json(
+        job.reviews,
+        job.comparisons(),
+        lists=[film_list.to_json() for film_list in job.lists()],
+        watchlist=job.watchlist(),
+    )
 
 
 def _markdown(job: ExportJob) -> str:
@@ -144,6 +173,15 @@ EXPORTERS: tuple[Exporter, ...] = (
         parts=_letterboxd_parts,
         advice=_letterboxd_advice,
         options=frozenset({"link_back"}),
+    ),
+    Exporter(
+        "letterboxd-list",
+        "letterboxd-list NAME (one list, for their list importer)",
+        "a Letterboxd list CSV",
+        render=_letterboxd_list,
+        count=lambda text, job: len(_named_list(job).entries),
+        named=True,
+        noun="film",
     ),
     Exporter(
         "wordpress",

@@ -27,15 +27,17 @@ def library_json(
     reviews: Sequence[Review],
     comparisons: Iterable[Mapping[str, Any]],
     *,
+    lists: Sequence[Mapping[str, Any]] = (),
     watchlist: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """The whole library::
 
     {"format": "filmrev", "version": 1, "schema": N, "reviews": [...], "comparisons": [...],
-     "watchlist": [...]}
+     "lists": [...], "watchlist": [...]}
 
-    ``watchlist`` (entry objects, :meth:`filmrev.watchlist.WatchlistEntry.to_doc`) is there
-    only when the library has one, so exports of other libraries stay as they were.
+    ``lists`` (named lists with their ids) and ``watchlist`` (entry objects,
+    :meth:`filmrev.watchlist.WatchlistEntry.to_doc`) are there only when the library has
+    them, so exports of other libraries stay as they were.
     """
     document: dict[str, Any] = {
         "format": EXPORT_FORMAT,
@@ -44,6 +46,8 @@ def library_json(
         "reviews": [review.to_doc() for review in reviews],
         "comparisons": [dict(comparison) for comparison in comparisons],
     }
+    if lists:
+        document["lists"] = [dict(film_list) for film_list in lists]
     if watchlist:
         document["watchlist"] = [dict(entry) for entry in watchlist]
     return dumps(document)

@@ -397,8 +397,9 @@ def site_files(
     profile: str,
     jsonld: bool,
     options: SiteOptions | None = None,
+    lists: Sequence[Any] = (),
 ) -> list[SiteFile]:
-    """Every file of the export, rendered lazily."""
+    """Every file of the export, rendered lazily (``lists``: named lists, a page each)."""
     if profile not in PROFILES:
         raise ValidationError(f"profile must be one of {', '.join(PROFILES)} (got {profile!r})")
     options = replace(options or SiteOptions(), profile=profile, jsonld=jsonld)
@@ -436,6 +437,16 @@ def site_files(
     page = ranked_page(reviews, names, profile, options).encode("utf-8")
     page_print = hashlib.sha256(page).hexdigest()
     files.append(SiteFile(ranked_page_path(profile), page_print, lambda: page))
+    if lists:
+        from filmrev.exporters.site_lists import list_pages
+
+        pages = list_pages(lists, reviews, names, profile, lambda review: builds(review, options))
+        for path, digest, data in pages:
+
+            def page_bytes(data: bytes = data) -> bytes:
+                return data
+
+            files.append(SiteFile(path, digest, page_bytes))
     if redirects:
         listing = redirects_file(redirects).encode("utf-8")
         files.append(SiteFile(REDIRECTS_PATH, _sha256(listing), lambda: listing))
@@ -547,6 +558,7 @@ def _load_manifest(root: Path) -> dict[str, dict[str, str]]:
 _OUTPUT_NAMES = re.compile(
     r"^(?:|_posts/|_drafts/|content/reviews/)[a-z0-9][a-z0-9-]*\.md$"
     r"|^(?:ranked/|content/ranked/)?index\.md$"
+    r"|^(?:content/)?lists/[a-z0-9][a-z0-9-]*\.md$"
 )
 _FRONT_ID = re.compile(rb"^ *id: [0-9]+$", re.MULTILINE)
 _FRONT_CREATED = re.compile(rb"^ *created: ", re.MULTILINE)
@@ -560,6 +572,10 @@ def _looks_like_ours(relative: str, data: bytes) -> bool:
     """
     if not _OUTPUT_NAMES.fullmatch(relative):
         return False
+    if relative.startswith(("lists/", "content/lists/")):
+        from filmrev.exporters.site_lists import looks_like_list_page
+
+        return looks_like_list_page(data)
     if relative.rpartition("/")[2] == "index.md":
         return data.startswith(b"# Ranked\n") or (
             data.startswith(b"---\n") and b"\ntitle: Ranked\n" in data[:300]
@@ -588,9 +604,10 @@ def export_site(
     jsonld: bool = False,
     force: bool = False,
     options: SiteOptions | None = None,
+    lists: Sequence[Any] = (),
 ) -> SiteReport:
     """Bring directory ``out`` in line with ``reviews`` (see the module docstring)."""
-    files = site_files(reviews, profile, jsonld, options)
+    files = site_files(reviews, profile, jsonld, options, lists)
     root = Path(os.path.realpath(out))
     if root.exists() and not root.is_dir():
         raise ValidationError(f"--out {out} is a file; a Markdown export writes a directory")

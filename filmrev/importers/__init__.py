@@ -147,7 +147,11 @@ def _letterboxd_folder(probe: Probe) -> bool:
     from filmrev.importers.letterboxd import EXPORT_FILES
 
     path = probe.path
-    return any((path / name).is_file() for name in EXPORT_FILES) or (path / "lists").is_dir()
+    # lists/*.csv: a Letterboxd export; lists/*.md: a site export's list pages.
+    lists = path / "lists"
+    return any((path / name).is_file() for name in EXPORT_FILES) or (
+        lists.is_dir() and any(lists.glob("*.csv"))
+    )
 
 
 def _letterboxd_header(probe: Probe) -> bool:

@@ -112,6 +112,8 @@ class Batch:
     notes: list[str] = field(default_factory=list)
     #: Films to see (Letterboxd ``watchlist.csv``, the JSON export's ``watchlist``).
     watchlist: list[WatchlistIncoming] = field(default_factory=list)
+    #: Named lists (``filmrev.importers.list_import.IncomingList``), imported after the reviews.
+    lists: list[Any] = field(default_factory=list)
 
 
 class Progress(Protocol):

@@ -157,6 +157,10 @@ def read_json(path: Path, progress: Progress | None = None) -> Batch:
             comparison_failures.append((index, reason))
         else:
             batch.comparisons.append(dict(comparison))
+    if "lists" in document:
+        from filmrev.importers.list_import import lists_from_export
+
+        batch.lists = lists_from_export(document["lists"], set(ids), name, problems)
     watchlist_failures = _read_watchlist(document, name, batch)
     if failures or comparison_failures or watchlist_failures:
         review_lines = element_lines(raw, "reviews") if failures else []
@@ -172,6 +176,7 @@ def read_json(path: Path, progress: Progress | None = None) -> Batch:
             line = watchlist_lines[index] if index < len(watchlist_lines) else 1
             problems.add(f"{name}:{line}", reason)
         problems.raise_if_any(name)
+    problems.raise_if_any(name)
     return batch
 
 

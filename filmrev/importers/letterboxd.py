@@ -9,6 +9,8 @@ Export files and their headers (Letterboxd's "Export your data")::
     lists/<name>.csv  "Letterboxd list export v7", a list header block, then
                       Position,Name,Year,URL,Description
 
+Each list file also becomes a named list (:mod:`filmrev.importers.letterboxd_lists`);
+``--ranked-list NAME`` ranks the films by one of them as well.
 ``watchlist.csv`` (films not yet seen) goes to the watchlist
 (:mod:`filmrev.importers.letterboxd_watchlist`); likes, comments and the
 ``deleted/`` and ``orphaned/`` folders are not imported. A CSV in Letterboxd's *import*
@@ -50,6 +52,7 @@ from filmrev.importers.common import (
     tracked,
 )
 from filmrev.importers.csvfiles import Row, Table, decode, first_record, raw_rows, table
+from filmrev.importers.letterboxd_lists import read_list, unreadable_list_note
 from filmrev.model import Review, Viewing, now_utc, parse_date, parse_rating, parse_tags, parse_year
 from filmrev.review_html import html_to_markdown
 
@@ -574,6 +577,8 @@ def read_letterboxd(
         if kind is None:
             if source.member in EXPORT_FILES or len(files) == 1:
                 problems.add(f"{source.name}:1", "not a Letterboxd CSV (unknown header)")
+            elif source.member.startswith("lists/"):
+                batch.notes.append(unreadable_list_note(source.name, text))
             continue
         if kind == WATCHLIST:  # films to see: the watchlist table, not reviews
             from filmrev.importers.letterboxd_watchlist import read_watchlist
@@ -586,6 +591,9 @@ def read_letterboxd(
             listed = reader.list_file(source, text)
             if listed is not None:
                 lists.append(listed)
+                named = read_list(source.name, source.member, text, problems)
+                if named is not None:
+                    batch.lists.append(named)
             continue
         name_column = "Title" if kind == IMPORT else "Name"
         parsed = table(raw_rows(text, source.name, problems), source.name, problems)
@@ -607,13 +615,10 @@ def read_letterboxd(
     ranked: LetterboxdList | None = None
     if ranked_list is not None:
         ranked = _choose_list(lists, ranked_list, problems, str(path))
-    unused = [listed.name for listed in lists if listed is not ranked]
-    if unused:
-        batch.notes.append(
-            "lists not used for ranks: "
-            + ", ".join(unused)
-            + ("" if ranked else " (--ranked-list NAME ranks films by one of them)")
-        )
+    if ranked is not None:  # the list that ranks the films is a ranked list too
+        for named in batch.lists:
+            if named.origin.endswith(ranked.member):
+                named.ranked = True
     problems.raise_if_any(str(path))
 
     ranks: dict[int, int] = {}

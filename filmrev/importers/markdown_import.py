@@ -264,6 +264,8 @@ def read_markdown_file(
             f"plain text, use `filmrev add TITLE --body-file {name}`",
         )
         return None
+    if "filmrev_list" in front:  # a named list's page of a site export: not a review
+        return None
     doc = site_fields(front)
     unknown = sorted(set(doc) - set(FIELD_ORDER) - {"body"})
     if unknown and ignore_unknown:

@@ -50,6 +50,7 @@ from filmrev.importers.common import (
 from filmrev.model import Review, make_slug, now_utc
 
 if TYPE_CHECKING:
+    from filmrev.importers.list_import import ListPlan
     from filmrev.store import Library
     from filmrev.watchlist import Merge as WatchlistMerge
 
@@ -86,6 +87,10 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     #: The watchlist after the import (None: the input has no watchlist).
     watchlist: WatchlistMerge | None = None
+    #: Review id in the input (own exports) → id in the library after the import.
+    id_map: dict[int, int] = field(default_factory=dict)
+    #: The named lists the input carries (:mod:`filmrev.importers.list_import`).
+    lists: ListPlan | None = None
 
     @property
     def changes(self) -> bool:
@@ -95,6 +100,7 @@ class Plan:
             or self.comparisons
             or self.bookkeeping is not None
             or (self.watchlist is not None and self.watchlist.changes)
+            or (self.lists is not None and self.lists.changes)
         )
 
     def count(self, kind: str) -> int:
@@ -369,6 +375,11 @@ class _Planner:
         self.problems.raise_if_any(self.batch.label)
 
         ids = self._ids(records, matches, plan)
+        plan.id_map = {
+            record.own_id: review_id
+            for record, review_id in zip(records, ids, strict=True)
+            if record.own_id is not None
+        }
         merges = {
             index: self.merge(record, self.existing[found])
             for index, (record, found) in enumerate(zip(records, matches, strict=True))
@@ -519,6 +530,12 @@ def plan_import(
         plan.watchlist = watchlist.merge(
             watchlist.entries(library), batch.watchlist, list(reviews.values())
         )
+    if batch.lists:
+        from filmrev.importers.list_import import plan_lists, reviews_after
+
+        after = reviews_after(library, plan.reviews)
+        plan.lists = plan_lists(library, batch.lists, after, plan.id_map, overwrite=overwrite)
+        plan.notes.extend([*plan.lists.notes, plan.lists.summary()])
     return plan
 
 
@@ -549,3 +566,7 @@ def apply_plan(library: Library, plan: Plan) -> None:
         from filmrev import watchlist
 
         watchlist.store(library, plan.watchlist.watchlist)
+    if plan.lists is not None:
+        from filmrev.importers.list_import import apply_lists
+
+        apply_lists(library, plan.lists)
