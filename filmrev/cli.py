@@ -29,13 +29,14 @@ from filmrev.commands import (
     reviews,
     safety,
     tags,
+    year,
 )
 from filmrev.commands.common import app
 from filmrev.errors import Cancelled, FilmrevError
 from filmrev.terminal import clean
 
 # Importing a command module registers its commands on ``app`` (in this order in --help).
-COMMAND_MODULES = (authoring, history, io, publishing, rank, reviews, safety, tags)
+COMMAND_MODULES = (authoring, history, io, publishing, rank, reviews, safety, tags, year)
 
 
 def _version(value: bool) -> None:
