@@ -25,7 +25,7 @@ def review(review_id: int, **fields: Any) -> Review:
     return Review.from_doc({**doc, "created": STAMP, **fields})
 
 
-def viewing(date: str, **fields: Any) -> dict[str, Any]:
+def viewing(date: str | None, **fields: Any) -> dict[str, Any]:
     return {"date": date, "rating": None, "rewatch": False, **fields}
 
 
@@ -73,7 +73,7 @@ def test_the_document_counts_first_viewings_rewatches_months_and_where() -> None
         review(5, title="Older", rating=5.0, viewings=[viewing("2023-01-01")]),
     ]
     words = {1: 120, 2: 30, 3: 500, 4: 0}
-    lists = {
+    lists: dict[int, dict[str, Any]] = {
         1: {
             "name": "Best of 2024",
             "slug": "best-of-2024",
