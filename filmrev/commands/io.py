@@ -192,6 +192,13 @@ def export(
             help="jekyll/hugo: also write a config and minimal starter layouts.",
         ),
     ] = False,
+    year_posts: Annotated[
+        bool,
+        typer.Option(
+            "--year-posts",
+            help="jekyll/hugo: also write a year-in-review post per year ('My 2024 in film').",
+        ),
+    ] = False,
     link_back: Annotated[
         bool,
         typer.Option(
@@ -209,16 +216,19 @@ def export(
 
     Example: filmrev export --format markdown --out ~/blog --profile jekyll --jsonld
 
+    Example: filmrev export -f markdown --out ~/blog --profile hugo --year-posts
+
     Example: filmrev export --format wordpress --status published --out blog.xml
     """
     from filmrev.index import load_library
     from filmrev.progress import command_activity
 
     is_site = output_format is ExportFormat.markdown and out is not None
-    if (profile is not None or jsonld or with_layouts or permalinks != "default") and not is_site:
+    site_only = (profile is not None, jsonld, with_layouts, year_posts, permalinks != "default")
+    if any(site_only) and not is_site:
         usage_error(
             "--profile and --jsonld apply to --format markdown with --out DIR "
-            "(so do --permalinks and --with-layouts)"
+            "(so do --permalinks, --with-layouts and --year-posts)"
         )
     if link_back and output_format is not ExportFormat.letterboxd:
         usage_error("--link-back applies to --format letterboxd")
@@ -262,6 +272,8 @@ def export(
         chosen = (profile or Profile.plain).value
         if with_layouts and chosen == "plain":
             usage_error("--with-layouts needs --profile jekyll or hugo")
+        if year_posts and chosen == "plain":
+            usage_error("--year-posts needs --profile jekyll or hugo")
         progress.phase(f"exporting {_count(len(reviews), 'review')} to {out}")
         report = export_site(
             reviews,
@@ -269,7 +281,12 @@ def export(
             profile=chosen,
             jsonld=jsonld,
             force=force,
-            options=SiteOptions(author=config.get("author"), permalinks=permalinks),
+            options=SiteOptions(
+                author=config.get("author"),
+                permalinks=permalinks,
+                year_posts=year_posts,
+                lists_table=library.table_docs("lists") if year_posts else {},
+            ),
         )
         progress.close()
         note(
