@@ -8,9 +8,10 @@ with no dated viewing counts once, on its ``watched`` date, when that date is in
 period. So a film reviewed in 2023 and logged again in 2024 is in both years, and
 ``watched`` alone never adds a second sighting to a film that has a diary.
 
-- A film is a *first viewing* when at least one of its sightings in the period is not
-  marked rewatch (a review with only a ``watched`` date is a first viewing: nothing says
-  otherwise); the others are *rewatches*.
+- A sighting is a rewatch when its viewing is marked so, or when the diary holds an
+  earlier viewing of the film. A film is a *first viewing* when at least one of its
+  sightings in the period is not a rewatch (a review with only a ``watched`` date is a
+  first viewing: nothing says otherwise); the others are *rewatches*.
 - A film's rating is its review's rating, else the latest rating of its viewings in the
   period.
 - Where: ``cinema`` and ``festival`` viewings are the cinema; ``streaming``, ``disc`` and
@@ -114,12 +115,13 @@ def sightings(review: Review, span: Period) -> list[Sighting]:
             assert review.watched is not None
             return [Sighting(review.watched)]
         return []
-    found = [
-        Sighting(v.date, v.rewatch, v.rating, v.medium, v.companions)
-        for v in dated
+    dated.sort(key=lambda viewing: viewing.date or "")
+    # A viewing after an earlier one in the diary is a rewatch, marked or not.
+    return [
+        Sighting(v.date, v.rewatch or number > 0, v.rating, v.medium, v.companions)
+        for number, v in enumerate(dated)
         if v.date is not None and span.contains(v.date)
     ]
-    return sorted(found, key=lambda sighting: sighting.date)
 
 
 @dataclass(frozen=True)

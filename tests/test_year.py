@@ -43,6 +43,8 @@ def test_a_film_is_seen_by_its_viewings_else_by_its_watched_date() -> None:
     seen = {film.review.id: film for film in films_seen(reviews, period(2024))}
     assert sorted(seen) == [1, 3, 4]
     assert seen[1].first_viewing and not seen[3].first_viewing
+    again = review(6, viewings=[viewing("2024-02-01"), viewing("2023-02-01")])  # not marked
+    assert not films_seen([again], period(2024))[0].first_viewing
     assert [film.review.id for film in films_seen(reviews, period(2024, "1"))] == [1, 3, 4]
     assert films_seen(reviews, period("2024", 2)) == []
 
