@@ -310,3 +310,15 @@ def test_bad_arguments(cli: Runner, args: tuple[str, ...], code: int, message: s
 def test_help_has_an_example(cli: Runner) -> None:
     result = cli("year", "--help")
     assert result.code == 0 and "Example: filmrev year 2024" in result.out
+
+
+def test_an_unranked_top_says_how_it_was_ordered(cli: Runner, isolated_library: Path) -> None:
+    with writing(resolve_library(isolated_library)) as lib:
+        for title in ("Zodiac", "Amour", "Heat"):
+            lib.add({"title": title, "rating": 4.0, "watched": "2024-05-01"})
+    result = cli("year", "2024", "--top", "2")
+    assert result.code == 0
+    header = result.out.splitlines()[result.out.splitlines().index("Top 2") + 1]
+    assert header.split() == ["#", "Film", "Rating"]  # no column of dashes
+    assert result.out.index("Amour") < result.out.index("Heat") and "Zodiac" not in result.out
+    assert result.err.startswith("none of the top 2 is ranked, so they go by rating, then title")

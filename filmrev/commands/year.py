@@ -76,6 +76,12 @@ def year(
     if not document["films"]:
         note(f"no film seen in {span.label}: no viewing (or watched date) in that time")
         return
+    top_films = document["top"]
+    if len(top_films) < document["films"] and all(film["rank"] is None for film in top_films):
+        note(
+            f"none of the top {len(top_films)} is ranked, so they go by rating, then title; "
+            "`filmrev rank place REF` (or `import --ranked-list NAME`) ranks films"
+        )
     if output_format is YearFormat.markdown:
         from filmrev.exporters.year_post import year_markdown
 

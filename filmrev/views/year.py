@@ -92,22 +92,26 @@ def _summary(document: Mapping[str, Any]) -> Table:
 
 def top_table(entries: Sequence[Mapping[str, Any]]) -> Table:
     """Position, film, rating and all-time rank; the title column wraps, numbers never do."""
+    ranked = any(entry["rank"] is not None for entry in entries)
     table = Table(box=None, header_style="bold", pad_edge=False, expand=False)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Film", overflow="fold", ratio=1)
     table.add_column("Rating", no_wrap=True)
-    table.add_column("Rank", justify="right", no_wrap=True)
+    if ranked:  # no column of dashes when none of them is ranked
+        table.add_column("Rank", justify="right", no_wrap=True)
     for entry in entries:
         film = Text(_title(entry))
         if entry["rewatch"]:
             film.append(" ↻", style="dim")
         rank = entry["rank"]
-        table.add_row(
+        cells: list[RenderableType] = [
             str(entry["position"]),
             film,
             Text(rating_label(entry["rating"]), style="yellow"),
-            f"#{rank}" if rank is not None else "–",
-        )
+        ]
+        if ranked:
+            cells.append(f"#{rank}" if rank is not None else "–")
+        table.add_row(*cells)
     return table
 
 
