@@ -210,6 +210,8 @@ def test_the_table_fits_the_width_and_shows_the_numbers(
     tags = lines[lines.index("Tags") + 1 :]
     assert tags[0].startswith("Slow Burn") and tags[0].endswith(" 2")  # folded, first spelling
     assert "Best of 2024" in result.out and "2 films" in result.out
+    rewatched = lines[lines.index("Rewatched") + 1 :]
+    assert "2 viewings" in "".join(rewatched[:3]), result.out
     if int(width) >= 80:
         assert "█" * 30 in result.out
 
@@ -253,6 +255,10 @@ def test_markdown_is_a_post_with_links_hooks_numbers_and_lists(
     assert "2. [Rust and Bone (2012)](rust-and-bone-2012) — ★★★★½ 4.5\n" in post  # the slug
     assert "- **Films:** 3 (3 first viewings, 0 rewatches)\n" in post
     assert "| Mar | 2 |\n" in post and "- **Busiest month:** March (2 viewings)\n" in post
+    assert (
+        f"## Rewatched\n\n- [{LONG_TITLE} (2007)](https://blog.example/2024/jesse-james/), "
+        "2 viewings\n\n"
+    ) in post
     assert "## Lists updated in 2024\n\n- **Best of 2024** (2 films)\n" in post
 
 

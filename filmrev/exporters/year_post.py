@@ -179,7 +179,9 @@ def year_body(
     rewatched = document["rewatched"]
     if rewatched:
         rows = "".join(
-            f"- {_film(entry, escape, link)}, {_count(entry['times'], 'viewing')}\n"
+            f"- {_film(entry, escape, link)}"
+            + (f", {_count(entry['times'], 'viewing')}" if entry["times"] > 1 else "")
+            + "\n"
             for entry in rewatched[:SHOWN_REWATCHES]
         )
         if len(rewatched) > SHOWN_REWATCHES:

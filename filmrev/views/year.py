@@ -124,7 +124,8 @@ def _rewatched(entries: Sequence[Mapping[str, Any]]) -> RenderableType:
     table.add_column(overflow="fold", ratio=1)
     table.add_column(justify="right", no_wrap=True)
     for entry in entries[:SHOWN_REWATCHES]:
-        table.add_row(Text(_title(entry)), _plural(entry["times"], "viewing"))
+        times = entry["times"]
+        table.add_row(Text(_title(entry)), _plural(times, "viewing") if times > 1 else "")
     more = len(entries) - SHOWN_REWATCHES
     if more <= 0:
         return table
