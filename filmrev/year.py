@@ -27,6 +27,7 @@ period. So a film reviewed in 2023 and logged again in 2024 is in both years, an
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -68,7 +69,8 @@ class Period:
 
     @property
     def end(self) -> str:
-        return f"{self.year:04d}-{self.months[-1]:02d}-31"  # ISO dates compare as text
+        last = self.months[-1]
+        return f"{self.year:04d}-{last:02d}-{calendar.monthrange(self.year, last)[1]:02d}"
 
     @property
     def label(self) -> str:

@@ -47,6 +47,7 @@ def test_a_film_is_seen_by_its_viewings_else_by_its_watched_date() -> None:
     assert not films_seen([again], period(2024))[0].first_viewing
     assert [film.review.id for film in films_seen(reviews, period(2024, "1"))] == [1, 3, 4]
     assert films_seen(reviews, period("2024", 2)) == []
+    assert (period(2024, 1).start, period(2024, 1).end) == ("2024-01-01", "2024-06-30")
 
 
 def test_the_document_counts_first_viewings_rewatches_months_and_where() -> None:
