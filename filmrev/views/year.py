@@ -120,12 +120,18 @@ SHOWN_REWATCHES = 10
 
 
 def _rewatched(entries: Sequence[Mapping[str, Any]]) -> RenderableType:
+    shown = entries[:SHOWN_REWATCHES]
+    counted = any(entry["times"] > 1 for entry in shown)  # else no column of blanks
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column(overflow="fold", ratio=1)
-    table.add_column(justify="right", no_wrap=True)
-    for entry in entries[:SHOWN_REWATCHES]:
+    if counted:
+        table.add_column(justify="right", no_wrap=True)
+    for entry in shown:
         times = entry["times"]
-        table.add_row(Text(_title(entry)), _plural(times, "viewing") if times > 1 else "")
+        cells = [Text(_title(entry))]
+        if counted:
+            cells.append(Text(_plural(times, "viewing") if times > 1 else ""))
+        table.add_row(*cells)
     more = len(entries) - SHOWN_REWATCHES
     if more <= 0:
         return table
