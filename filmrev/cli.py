@@ -39,6 +39,7 @@ from filmrev.commands import (
     diary,
     watchlist,
     lists,
+    year,
 )
 # isort: on
 
@@ -55,6 +56,7 @@ COMMAND_MODULES = (
     diary,
     watchlist,
     lists,
+    year,
 )
 
 

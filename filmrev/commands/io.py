@@ -16,6 +16,8 @@ from filmrev.importers import import_names
 from filmrev.terminal import clean
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from filmrev.film_lists import FilmList
     from filmrev.importers.merge import Action, Plan
     from filmrev.model import Review
@@ -202,6 +204,13 @@ def export(
             help="jekyll/hugo: also write a config and minimal starter layouts.",
         ),
     ] = False,
+    year_posts: Annotated[
+        bool,
+        typer.Option(
+            "--year-posts",
+            help="jekyll/hugo: also write a year-in-review post per year ('My 2024 in film').",
+        ),
+    ] = False,
     link_back: Annotated[
         bool,
         typer.Option(
@@ -218,6 +227,8 @@ def export(
     overwrites a file it did not write unless --force.
 
     Example: filmrev export --format markdown --out ~/blog --profile jekyll --jsonld
+
+    Example: filmrev export -f markdown --out ~/blog --profile hugo --year-posts
 
     Example: filmrev export --format wordpress --status published --out blog.xml
 
@@ -237,10 +248,11 @@ def export(
     if list_name is not None and not chosen_format.named:
         usage_error("a NAME argument goes with --format letterboxd-list")
     is_site = chosen_format.site and out is not None
-    if (profile is not None or jsonld or with_layouts or permalinks != "default") and not is_site:
+    site_only = (profile is not None, jsonld, with_layouts, year_posts, permalinks != "default")
+    if any(site_only) and not is_site:
         usage_error(
             "--profile and --jsonld apply to --format markdown with --out DIR "
-            "(so do --permalinks and --with-layouts)"
+            "(so do --permalinks, --with-layouts and --year-posts)"
         )
     if link_back and "link_back" not in chosen_format.options:
         usage_error("--link-back applies to --format letterboxd")
@@ -263,7 +275,17 @@ def export(
         assert out is not None
         lists = load_lists(library)
         _export_site(
-            reviews, lists, out, profile, jsonld, force, permalinks, with_layouts, progress
+            reviews,
+            lists,
+            out,
+            profile,
+            jsonld,
+            force,
+            permalinks,
+            with_layouts,
+            progress,
+            year_posts=year_posts,
+            lists_table=library.table_docs("lists") if year_posts else {},
         )
         return
     job = ExportJob(
@@ -308,6 +330,9 @@ def _export_site(
     permalinks: str,
     with_layouts: bool,
     progress: Activity,
+    *,
+    year_posts: bool = False,
+    lists_table: Mapping[int, Mapping[str, Any]] | None = None,
 ) -> None:
     """``export --format markdown --out DIR``: a site directory, rewritten incrementally."""
     from filmrev import config
@@ -316,6 +341,8 @@ def _export_site(
     chosen = (profile or Profile.plain).value
     if with_layouts and chosen == "plain":
         usage_error("--with-layouts needs --profile jekyll or hugo")
+    if year_posts and chosen == "plain":
+        usage_error("--year-posts needs --profile jekyll or hugo")
     progress.phase(f"exporting {_count(len(reviews), 'review')} to {out}")
     report = export_site(
         reviews,
@@ -323,7 +350,12 @@ def _export_site(
         profile=chosen,
         jsonld=jsonld,
         force=force,
-        options=SiteOptions(author=config.get("author"), permalinks=permalinks),
+        options=SiteOptions(
+            author=config.get("author"),
+            permalinks=permalinks,
+            year_posts=year_posts,
+            lists_table=lists_table or {},
+        ),
         lists=lists,
     )
     progress.close()

@@ -44,7 +44,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -160,6 +160,10 @@ class SiteOptions:
     permalinks: str = "default"
     #: Posts dated after this day are not built by Jekyll/Hugo by default: no link to them.
     today: str = field(default_factory=lambda: date.today().isoformat())
+    #: Jekyll/Hugo: one year-in-review post per year with a film seen (:mod:`site_year`).
+    year_posts: bool = False
+    #: Documents of the ``lists`` table (the year posts name the lists updated that year).
+    lists_table: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def builds(review: Review, options: SiteOptions) -> bool:
@@ -447,6 +451,22 @@ def site_files(
                 return data
 
             files.append(SiteFile(path, digest, page_bytes))
+    if options.year_posts:
+        from filmrev.exporters.site_year import year_post_files
+
+        posts = year_post_files(
+            reviews,
+            names,
+            options,
+            options.lists_table,
+            builds=lambda review: builds(review, options),
+        )
+        for path, digest, data in posts:
+
+            def post_bytes(data: bytes = data) -> bytes:
+                return data
+
+            files.append(SiteFile(path, digest, post_bytes))
     if redirects:
         listing = redirects_file(redirects).encode("utf-8")
         files.append(SiteFile(REDIRECTS_PATH, _sha256(listing), lambda: listing))
@@ -570,6 +590,10 @@ def _looks_like_ours(relative: str, data: bytes) -> bool:
     A manifest can be planted or copied from elsewhere, so a hash that matches is not
     enough to delete a file: ``_config.yml`` or ``.git/HEAD`` is never filmrev's.
     """
+    from filmrev.exporters.site_year import is_year_post
+
+    if is_year_post(relative, data):
+        return True
     if not _OUTPUT_NAMES.fullmatch(relative):
         return False
     if relative.startswith(("lists/", "content/lists/")):

@@ -106,6 +106,7 @@ def _views(tmp_path: Path) -> list[tuple[str, ...]]:
         ("tag", "list"),
         ("people",),
         ("stats",),
+        ("year", "2024"),
         ("search", "Body"),
         ("search", "word"),
         ("backups",),
