@@ -34,7 +34,6 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
-import orjson
 from tinydb import TinyDB
 from tinydb.table import Document
 
@@ -44,12 +43,15 @@ from filmrev.errors import CorruptLibraryError, InvariantError, ValidationError
 from filmrev.model import SCHEMA_VERSION, Review, make_slug, now_utc, parse_title, parse_year
 from filmrev.paths import LibraryPaths
 from filmrev.storage import (
+    RawDoc,
     TransactionStorage,
     atomic_write,
     exclusive_lock,
+    load_json,
     parse_library_bytes,
     read_file_bytes,
     serialise,
+    split_tables,
 )
 
 META = "meta"
@@ -221,6 +223,10 @@ def _problems(entries: Iterable[tuple[int, str, int | None]]) -> list[str]:
     return problems
 
 
+#: The fields a :class:`RawDoc` knows without being parsed.
+_RAW_FIELDS = frozenset(("slug", "rank", "year", "tags"))
+
+
 class _Reviews(MutableMapping[int, Review]):
     """Review summaries by id, built from the stored documents on first use.
 
@@ -229,16 +235,28 @@ class _Reviews(MutableMapping[int, Review]):
     from the documents without building anything.
     """
 
-    def __init__(self, docs: dict[int, dict[str, Any]], built: dict[int, Review]) -> None:
-        self._docs = docs  # not built yet (disjoint from _built)
+    def __init__(
+        self,
+        docs: dict[int, Any],
+        built: dict[int, Review],
+        parse: Callable[[int], dict[str, Any]] | None = None,
+    ) -> None:
+        #: Not built yet (disjoint from _built): a document, or a :class:`RawDoc` (its line
+        #: in the file, unparsed) that ``parse`` turns into one.
+        self._docs = docs
         self._built = built
+        self._parse = parse or (lambda review_id: {})
 
     def __getitem__(self, review_id: int) -> Review:
         review = self._built.get(review_id)
         if review is None:
             from filmrev.index import summary_review
 
-            review = summary_review(self._docs.pop(review_id))
+            doc = self._docs[review_id]
+            if isinstance(doc, RawDoc):
+                doc = self._parse(review_id)
+            review = summary_review(doc)
+            del self._docs[review_id]
             self._built[review_id] = review
         return review
 
@@ -260,12 +278,28 @@ class _Reviews(MutableMapping[int, Review]):
     def __len__(self) -> int:
         return len(self._built) + len(self._docs)
 
+    def field_values(self, name: str) -> Iterator[tuple[int, Any]]:
+        """``(id, value of field name)`` of every review, building nothing (lists may be
+        tuples)."""
+        for review_id, review in self._built.items():
+            yield review_id, getattr(review, name)
+        for review_id, doc in self._docs.items():
+            if isinstance(doc, RawDoc):
+                if name in _RAW_FIELDS:
+                    yield review_id, getattr(doc, name)
+                    continue
+                doc = self._parse(review_id)
+            yield review_id, doc[name]
+
     def slug_rank(self) -> Iterator[tuple[int, str, int | None]]:
         """``(id, slug, rank)`` of every review, building nothing."""
         for review_id, review in self._built.items():
             yield review_id, review.slug, review.rank
         for review_id, doc in self._docs.items():
-            yield review_id, doc["slug"], doc["rank"]
+            if isinstance(doc, RawDoc):
+                yield review_id, doc.slug, doc.rank
+            else:
+                yield review_id, doc["slug"], doc["rank"]
 
 
 class Library:
@@ -299,7 +333,7 @@ class Library:
         raw_reviews = tables.get(REVIEWS, {})
         if trusted:
             docs = {int(key): doc for key, doc in raw_reviews.items()}
-            self._reviews = _Reviews(docs, {})
+            self._reviews = _Reviews(docs, {}, self._doc)
         else:
             parsed = (
                 dict(reviews) if reviews is not None else parse_reviews(raw_reviews, paths.display)
@@ -340,7 +374,8 @@ class Library:
             return cls(paths, {}, exists=False)
         sha = hashlib.sha256(raw).hexdigest() if validated is not None else None
         if sha is not None and sha == validated:
-            tables = orjson.loads(raw)
+            # Known valid: split into lines, review documents parsed only when needed.
+            tables = split_tables(raw) or load_json(raw)
             record = tables.get(META, {}).get(str(META_ID), {})
             if record.get("schema") == SCHEMA_VERSION:  # an older one must be migrated
                 library = cls(paths, tables, exists=True, trusted=True)
@@ -370,7 +405,10 @@ class Library:
         return int(self.meta.get("generation", 0))
 
     def _doc(self, review_id: int) -> dict[str, Any]:
-        doc = self._storage.tables.get(REVIEWS, {}).get(str(review_id))
+        table = self._storage.tables.get(REVIEWS, {})
+        doc = table.get(str(review_id))
+        if isinstance(doc, RawDoc):  # still its line in the file: parsed now, once
+            doc = table[str(review_id)] = doc.parse()
         return doc if isinstance(doc, dict) else {}
 
     def body_info(self, review_id: int) -> dict[str, Any] | None:
@@ -455,6 +493,29 @@ class Library:
     def summary(self, review_id: int) -> Review | None:
         """A review without its body (see :meth:`summaries`)."""
         return self._reviews.get(review_id)
+
+    def summaries_where(self, name: str, keep: Callable[[Any], bool]) -> list[Review]:
+        """Summaries (by id) of the reviews whose field ``name`` passes ``keep``; only those
+        are built (``keep`` sees the stored value: a list or a tuple for list fields)."""
+        ids = sorted(
+            review_id for review_id, value in self._reviews.field_values(name) if keep(value)
+        )
+        return [self._reviews[review_id] for review_id in ids]
+
+    def tag_spellings(self) -> dict[str, str]:
+        """Folded tag → the library's spelling of it (``tagging.spellings`` of every review),
+        building no Review."""
+        from filmrev.folding import fold
+
+        folded: dict[str, str] = {}
+        spelling: dict[str, str] = {}
+        for _, tags in sorted(self._reviews.field_values("tags"), key=lambda pair: pair[0]):
+            for tag in tags:
+                key = folded.get(tag)
+                if key is None:
+                    key = folded[tag] = fold(tag)
+                spelling.setdefault(key, tag)
+        return spelling
 
     def slugs(self) -> set[str]:
         return {slug for _, slug, _ in self._reviews.slug_rank()}
@@ -719,7 +780,11 @@ class Library:
         return self._storage.dirty
 
     def tables(self) -> dict[str, Any]:
-        """The raw tables as they will be written."""
+        """The raw tables as they will be written (every review document parsed)."""
+        table = self._storage.tables.get(REVIEWS, {})
+        for key, doc in table.items():
+            if isinstance(doc, RawDoc):
+                table[key] = doc.parse()
         return self._storage.tables
 
     def commit(self) -> bool:

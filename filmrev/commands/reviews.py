@@ -193,11 +193,11 @@ def crew_pairs(crew: list[str] | None) -> list[tuple[str, str]]:
 
 def library_tags(library: Library, tags: Any) -> Any:
     """``tags`` as the library already spells them (``You've`` → ``You’ve``), when a list."""
-    from filmrev.tagging import canonical_tags, spellings
+    from filmrev.tagging import canonical_tags
 
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         return tags  # the model rejects it with its own message
-    return canonical_tags(tags, spellings(library.summaries()))
+    return canonical_tags(tags, library.tag_spellings())
 
 
 # --- add --------------------------------------------------------------------------
@@ -271,7 +271,7 @@ def add(
     for generated in ("id", "slug", "created", "updated"):
         fields.pop(generated, None)
     from filmrev.commands.common import note
-    from filmrev.guards import check_new_film
+    from filmrev.guards import check_new_film, same_year
 
     if body is None and body_file is None and stdin_is_tty():
         from filmrev import editor
@@ -281,7 +281,8 @@ def add(
         review = editor.compose_new(paths, fields, position)  # saves, then drops the draft
     else:
         with writing(paths) as library:
-            warning = check_new_film(library.summaries(), fields, force=force)
+            same = library.summaries_where("year", same_year(fields.get("year")))
+            warning = check_new_film(same, fields, force=force)
             if fields.get("tags"):
                 fields["tags"] = library_tags(library, fields["tags"])
             review = library.add(fields, rank=position)
