@@ -547,6 +547,15 @@ def load_summaries(paths: LibraryPaths) -> list[Review]:
         return [] if connection is None else _summaries(connection, "ORDER BY id")
 
 
+def summary_by_slug(paths: LibraryPaths, slug: str) -> Review | None:
+    """The review (body empty) whose slug is exactly ``slug``, the lowest id if several."""
+    with opened(paths) as connection:
+        if connection is None:
+            return None
+        found = _summaries(connection, "WHERE slug = ? ORDER BY id LIMIT 1", (slug,))
+    return found[0] if found else None
+
+
 def ranked_summaries(paths: LibraryPaths) -> list[Review]:
     """Ranked films, best first, bodies empty (``rank``): only their rows are read."""
     with opened(paths) as connection:
