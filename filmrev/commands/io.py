@@ -229,7 +229,9 @@ def export(
         usage_error("--site-url, --author, --tag, --year and --status apply to --format wordpress")
     progress = command_activity(ctx, "reading the library")  # a terminal only, after 0.5 s
     library = load_library(library_paths(ctx))
-    reviews = library.reviews()
+    # A site export fingerprints reviews by their stored body hashes and reads a body only
+    # for a file it writes: an unchanged export reads no body at all.
+    reviews = library.summaries() if is_site else library.reviews()
     if output_format is ExportFormat.wordpress:
         from filmrev.exporters.wordpress import export_wordpress
 
@@ -270,6 +272,11 @@ def export(
             jsonld=jsonld,
             force=force,
             options=SiteOptions(author=config.get("author"), permalinks=permalinks),
+            full=lambda review: library.get(review.id) or review,
+            body_refs={
+                review.id: (library.body_info(review.id) or {}).get("sha256", "")
+                for review in reviews
+            },
         )
         progress.close()
         note(
