@@ -123,7 +123,8 @@ def main() -> None:
     cdb = [*fr, "--db", str(copy / "library.json")]
     writes = {
         "add": [[*cdb, "add", f"Bench {i}", "--year", "2020", "--rating", "4", "--body",
-                 "A new review written in one go — “short” and sweet."] for i in range(args.runs + 1)],
+                 "A new review written in one go — “short” and sweet."]
+                for i in range(args.runs + 1)],
         "edit --rating": [[*cdb, "edit", slug, "--rating", rating] for rating in ("3.5", "4")],
         "tag add": [[*cdb, "tag", "add", slug, f"bench-{i}"] for i in range(args.runs + 1)],
         "rank move": [[*cdb, "rank", "move", middle_ranked, direction, "1"]
