@@ -167,10 +167,7 @@ def _exact(store: Store, text: str) -> Review | None:
     text = text.strip()
     if text.isdigit():
         return store.get(int(text))
-    for review in store.summaries():
-        if review.slug == text:
-            return store.get(review.id)
-    return None
+    return store.find_exact(text)
 
 
 def _exact_or_error(store: Store, text: str) -> Review:
@@ -229,9 +226,9 @@ class Transaction:
     def rename_tag(self, old: str, new: str) -> int:
         """Rename (or merge) a tag on every review; returns how many changed. One write."""
         from filmrev.backups import backup_before
-        from filmrev.tagging import rename_tag
+        from filmrev.tagging import has_tag, rename_tag
 
-        changed = rename_tag(self.store.summaries(), old, new)
+        changed = rename_tag(self.store.summaries_where("tags", has_tag(old)), old, new)
         if changed:
             backup_before(self.store, "tag-rename")
             for review in changed:

@@ -238,11 +238,11 @@ def _add_accept(paths: LibraryPaths) -> Callable[[str], Review]:
 
 def _library_tags(library: Library, tags: Any) -> Any:
     """Tags typed in the editor, spelled as the library spells them (``You've`` → ``You’ve``)."""
-    from filmrev.tagging import canonical_tags, spellings
+    from filmrev.tagging import canonical_tags
 
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         return tags  # the model rejects it with its own message
-    return canonical_tags(tags, spellings(library.summaries()))
+    return canonical_tags(tags, library.tag_spellings())
 
 
 def _typed(key: str, value: Any) -> Any:

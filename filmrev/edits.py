@@ -45,11 +45,11 @@ class FieldEdit:
 
 def library_tags(library: Library, tags: Any) -> Any:
     """``tags`` as the library already spells them (``You've`` → ``You’ve``), when a list."""
-    from filmrev.tagging import canonical_tags, spellings
+    from filmrev.tagging import canonical_tags
 
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         return tags  # the model rejects it with its own message
-    return canonical_tags(tags, spellings(library.summaries()))
+    return canonical_tags(tags, library.tag_spellings())
 
 
 def apply_edit(library: Library, review: Review, edit: FieldEdit) -> None:

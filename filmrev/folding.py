@@ -70,22 +70,55 @@ def _drop_marks(run: re.Match[str]) -> str:
     return "".join(char for char in run.group() if not unicodedata.combining(char))
 
 
+#: Characters outside ASCII whose fold does not depend on their neighbours: Latin-1
+#: Supplement, Latin Extended-A and -B, General Punctuation (no combining marks and no
+#: characters that compose with the one before). A text of ASCII and these, the usual
+#: review, is folded one run of non-ASCII characters at a time, the runs cached
+#: (tests/test_folding.py checks every one of them against the whole-text fold).
+_NOT_SIMPLE = re.compile("[^\x00-\u024f\u2000-\u206f]")
+_RUN_FOLDS: dict[str, str] = {}
+_RUN_CACHE_LIMIT = 4096
+
+
+def _fold_run(run: re.Match[str]) -> str:
+    text = run.group()
+    folded = _RUN_FOLDS.get(text)
+    if folded is None:
+        folded = "".join(map(_fold_characters, text))
+        if len(_RUN_FOLDS) < _RUN_CACHE_LIMIT:
+            _RUN_FOLDS[text] = folded
+    return folded
+
+
+def _fold_characters(text: str) -> str:
+    """The fold before its spacing step: NFKC, look-alikes, casefold, NFKD, marks dropped."""
+    normal = unicodedata.normalize("NFKC", text)
+    for char, plain in _LOOKALIKE_PAIRS:  # str.replace is C-fast; translate is per char
+        if char in normal:
+            normal = normal.replace(char, plain)
+    decomposed = unicodedata.normalize("NFKD", normal.casefold())
+    # Marks sit in the non-ASCII runs only: the usual blocks go in one regex pass, the
+    # rest (Hebrew points, Indic signs …) are tested character by character.
+    folded = _COMMON_MARKS.sub("", decomposed)
+    if not folded.isascii():
+        folded = _NON_ASCII.sub(_drop_marks, folded)
+    return folded
+
+
 def fold(text: str) -> str:
     """Case-, accent-, width-, quote-, dash- and spacing-insensitive form of ``text``."""
     if text.isascii():
         folded = text.lower().replace("`", "'")
+    elif _NOT_SIMPLE.search(text) is None:
+        folded = _NON_ASCII.sub(_fold_run, text).lower().replace("`", "'")
     else:
-        normal = unicodedata.normalize("NFKC", text)
-        for char, plain in _LOOKALIKE_PAIRS:  # str.replace is C-fast; translate is per char
-            if char in normal:
-                normal = normal.replace(char, plain)
-        decomposed = unicodedata.normalize("NFKD", normal.casefold())
-        # Marks sit in the non-ASCII runs only: the usual blocks go in one regex pass, the
-        # rest (Hebrew points, Indic signs …) are tested character by character.
-        folded = _COMMON_MARKS.sub("", decomposed)
-        if not folded.isascii():
-            folded = _NON_ASCII.sub(_drop_marks, folded)
+        folded = _fold_characters(text)
     return " ".join(folded.split())  # as re.sub(r"\s+", " ") + strip, faster
+
+
+def _whole_text_fold(text: str) -> str:
+    """:func:`fold` without the per-run shortcut (what the tests compare it with)."""
+    return " ".join(_fold_characters(text).split())
 
 
 def normalise_spacing(text: str) -> str:

@@ -34,7 +34,6 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
-import orjson
 from tinydb import TinyDB
 from tinydb.table import Document
 
@@ -52,11 +51,14 @@ from filmrev.model import (
 )
 from filmrev.paths import LibraryPaths
 from filmrev.storage import (
+    RawDoc,
     TransactionStorage,
     atomic_write,
+    load_json,
     parse_library_bytes,
     read_file_bytes,
     serialise,
+    split_tables,
 )
 
 META = "meta"
@@ -223,6 +225,9 @@ def _problems(entries: Iterable[tuple[int, str, int | None]]) -> list[str]:
 #: Builds a review from a stored document of a validated file, without checking it again.
 Summary = Callable[[dict[str, Any]], Review]
 
+#: The fields a :class:`RawDoc` knows without being parsed.
+_RAW_FIELDS = frozenset(("slug", "rank", "year", "tags"))
+
 
 class _Reviews(MutableMapping[int, Review]):
     """Review summaries by id, built from the stored documents on first use.
@@ -235,20 +240,27 @@ class _Reviews(MutableMapping[int, Review]):
 
     def __init__(
         self,
-        docs: dict[int, dict[str, Any]],
+        docs: dict[int, Any],
         built: dict[int, Review],
         summary: Summary | None = None,
+        parse: Callable[[int], dict[str, Any]] | None = None,
     ) -> None:
-        self._docs = docs  # not built yet (disjoint from _built)
+        #: Not built yet (disjoint from _built): a document, or a :class:`RawDoc` (its line
+        #: in the file, unparsed) that ``parse`` turns into one.
+        self._docs = docs
         self._built = built
         self._summary = summary
+        self._parse = parse or (lambda review_id: {})
 
     def __getitem__(self, review_id: int) -> Review:
         review = self._built.get(review_id)
         if review is None:
-            doc = self._docs.pop(review_id)  # KeyError: no such review
+            doc = self._docs[review_id]  # KeyError: no such review
             assert self._summary is not None  # docs are only given with their builder
+            if isinstance(doc, RawDoc):
+                doc = self._parse(review_id)
             review = self._summary(doc)
+            del self._docs[review_id]
             self._built[review_id] = review
         return review
 
@@ -270,12 +282,28 @@ class _Reviews(MutableMapping[int, Review]):
     def __len__(self) -> int:
         return len(self._built) + len(self._docs)
 
+    def field_values(self, name: str) -> Iterator[tuple[int, Any]]:
+        """``(id, value of field name)`` of every review, building nothing (lists may be
+        tuples)."""
+        for review_id, review in self._built.items():
+            yield review_id, getattr(review, name)
+        for review_id, doc in self._docs.items():
+            if isinstance(doc, RawDoc):
+                if name in _RAW_FIELDS:
+                    yield review_id, getattr(doc, name)
+                    continue
+                doc = self._parse(review_id)
+            yield review_id, doc[name]
+
     def slug_rank(self) -> Iterator[tuple[int, str, int | None]]:
         """``(id, slug, rank)`` of every review, building nothing."""
         for review_id, review in self._built.items():
             yield review_id, review.slug, review.rank
         for review_id, doc in self._docs.items():
-            yield review_id, doc["slug"], doc["rank"]
+            if isinstance(doc, RawDoc):
+                yield review_id, doc.slug, doc.rank
+            else:
+                yield review_id, doc["slug"], doc["rank"]
 
 
 class Library:
@@ -309,7 +337,7 @@ class Library:
         raw_reviews = tables.get(REVIEWS, {})
         if summary is not None:  # a validated file: its documents are built as asked for
             docs = {int(key): doc for key, doc in raw_reviews.items()}
-            self._reviews = _Reviews(docs, {}, summary)
+            self._reviews = _Reviews(docs, {}, summary, self._doc)
         else:
             parsed = (
                 dict(reviews) if reviews is not None else parse_reviews(raw_reviews, paths.display)
@@ -357,7 +385,8 @@ class Library:
             return cls(paths, {}, exists=False)
         sha = hashlib.sha256(raw).hexdigest() if validated is not None else None
         if sha is not None and sha == validated and summary is not None:
-            tables = orjson.loads(raw)
+            # Known valid: split into lines, review documents parsed only when needed.
+            tables = split_tables(raw) or load_json(raw)
             record = tables.get(META, {}).get(str(META_ID), {})
             if record.get("schema") == SCHEMA_VERSION:  # an older one must be migrated
                 library = cls(paths, tables, exists=True, summary=summary)
@@ -387,7 +416,10 @@ class Library:
         return int(self.meta.get("generation", 0))
 
     def _doc(self, review_id: int) -> dict[str, Any]:
-        doc = self._storage.tables.get(REVIEWS, {}).get(str(review_id))
+        table = self._storage.tables.get(REVIEWS, {})
+        doc = table.get(str(review_id))
+        if isinstance(doc, RawDoc):  # still its line in the file: parsed now, once
+            doc = table[str(review_id)] = doc.parse()
         return doc if isinstance(doc, dict) else {}
 
     def body_info(self, review_id: int) -> dict[str, Any] | None:
@@ -472,6 +504,29 @@ class Library:
     def summary(self, review_id: int) -> Review | None:
         """A review without its body (see :meth:`summaries`)."""
         return self._reviews.get(review_id)
+
+    def summaries_where(self, name: str, keep: Callable[[Any], bool]) -> list[Review]:
+        """Summaries (by id) of the reviews whose field ``name`` passes ``keep``; only those
+        are built (``keep`` sees the stored value: a list or a tuple for list fields)."""
+        ids = sorted(
+            review_id for review_id, value in self._reviews.field_values(name) if keep(value)
+        )
+        return [self._reviews[review_id] for review_id in ids]
+
+    def tag_spellings(self) -> dict[str, str]:
+        """Folded tag → the library's spelling of it (``tagging.spellings`` of every review),
+        building no Review."""
+        from filmrev.folding import fold
+
+        folded: dict[str, str] = {}
+        spelling: dict[str, str] = {}
+        for _, tags in sorted(self._reviews.field_values("tags"), key=lambda pair: pair[0]):
+            for tag in tags:
+                key = folded.get(tag)
+                if key is None:
+                    key = folded[tag] = fold(tag)
+                spelling.setdefault(key, tag)
+        return spelling
 
     def slugs(self) -> set[str]:
         return {slug for _, slug, _ in self._reviews.slug_rank()}
@@ -717,7 +772,11 @@ class Library:
         return self._storage.dirty
 
     def tables(self) -> dict[str, Any]:
-        """The raw tables as they will be written."""
+        """The raw tables as they will be written (every review document parsed)."""
+        table = self._storage.tables.get(REVIEWS, {})
+        for key, doc in table.items():
+            if isinstance(doc, RawDoc):
+                table[key] = doc.parse()
         return self._storage.tables
 
     def commit(self) -> bool:

@@ -7,7 +7,7 @@ accents, ``’`` vs ``'``, inner spacing); the library keeps the first-seen spel
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from filmrev.errors import NotFoundError
 from filmrev.folding import fold
@@ -43,6 +43,24 @@ def rename_tag(reviews: Sequence[Review], old: str, new: str) -> list[Review]:
     if not changed and not any(old_key == fold(tag) for review in reviews for tag in review.tags):
         raise NotFoundError(f"no review has the tag {old!r}")
     return changed
+
+
+def has_tag(name: str) -> Callable[[Iterable[str]], bool]:
+    """A test of a review's tags: does one of them fold to ``name``'s fold? (For
+    ``Library.summaries_where("tags", ...)``; each distinct tag is folded once.)"""
+    key = fold(name)
+    folded: dict[str, str] = {}
+
+    def test(tags: Iterable[str]) -> bool:
+        for tag in tags:
+            value = folded.get(tag)
+            if value is None:
+                value = folded[tag] = fold(tag)
+            if value == key:
+                return True
+        return False
+
+    return test
 
 
 def spellings(reviews: Iterable[Review]) -> dict[str, str]:

@@ -72,3 +72,16 @@ def test_tag_remove_and_list_tag_fold_lookalikes(cli: Runner) -> None:
     assert cli("tag", "remove", "amour-2012", "rock 'n' roll").code == 0
     shown = cli("show", "amour-2012", "--format", "json")
     assert json.loads(shown.out)["tags"] == []
+
+
+def test_the_per_run_shortcut_folds_every_simple_character_as_the_whole_text_fold() -> None:
+    """Texts of ASCII, Latin and general punctuation are folded a run at a time; each such
+    character, alone and between neighbours, must fold exactly as the whole text would."""
+    from filmrev.folding import _whole_text_fold
+
+    simple = [chr(code) for code in (*range(0x80, 0x250), *range(0x2000, 0x2070))]
+    for char in simple:
+        for text in (char, f"a{char}b", f"A{char}", char * 2, f"{char}`X", f" {char} "):
+            assert fold(text) == _whole_text_fold(text), (hex(ord(char)), text)
+    text = "Ｍａｒｉｏｎ Straße — “Stéphanie” e\u0301"  # full-width and a combining mark
+    assert fold(text) == _whole_text_fold(text) == 'marion strasse - "stephanie" e'

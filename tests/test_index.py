@@ -99,7 +99,7 @@ def test_stale_index_after_an_outside_change_is_rebuilt(paths: LibraryPaths) -> 
 def test_same_size_inode_and_mtime_but_new_content_is_stale(paths: LibraryPaths) -> None:
     before = paths.file.stat()
     raw = paths.file.read_bytes()
-    changed = raw.replace(b'"rating": 3.5', b'"rating": 2.5')
+    changed = raw.replace(b'"rating":3.5', b'"rating":2.5')  # one review per line, compact
     assert len(changed) == len(raw) and changed != raw
     with open(paths.file, "r+b") as handle:  # same inode
         handle.write(changed)

@@ -136,11 +136,14 @@ def settle_review(paths: LibraryPaths, ref: str) -> Review:
     A read-only library refuses first: no question is worth asking for a write that
     cannot happen.
     """
-    from filmrev.index import load_summaries
+    from filmrev.index import load_summaries, summary_by_slug
     from filmrev.readonly import refuse_if_read_only
     from filmrev.refs import resolve
 
     refuse_if_read_only(paths)
+    exact = summary_by_slug(paths, ref.strip())  # one row of the index, not every summary
+    if exact is not None:
+        return exact
     match = resolve(ref, load_summaries(paths), destructive=True)
     return match.review if match.exact else _confirmed(ref, match.review)
 

@@ -16,7 +16,7 @@ from filmrev.importers import import_names
 from filmrev.terminal import clean
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from filmrev.film_lists import FilmList
     from filmrev.importers.merge import Action, Plan
@@ -270,7 +270,9 @@ def export(
         usage_error("--site-url, --author, --tag, --year and --status apply to --format wordpress")
     progress = command_activity(ctx, "reading the library")  # a terminal only, after 0.5 s
     library = load_library(library_paths(ctx))
-    reviews = library.reviews()
+    # A site export fingerprints reviews by their stored body hashes and reads a body only
+    # for a file it writes: an unchanged export reads no body at all.
+    reviews = library.summaries() if is_site else library.reviews()
     if is_site:
         assert out is not None
         lists = load_lists(library)
@@ -286,6 +288,11 @@ def export(
             progress,
             year_posts=year_posts,
             lists_table=library.table_docs("lists") if year_posts else {},
+            full=lambda review: library.get(review.id) or review,
+            body_refs={
+                review.id: (library.body_info(review.id) or {}).get("sha256", "")
+                for review in reviews
+            },
         )
         return
     job = ExportJob(
@@ -333,8 +340,14 @@ def _export_site(
     *,
     year_posts: bool = False,
     lists_table: Mapping[int, Mapping[str, Any]] | None = None,
+    full: Callable[[Review], Review] | None = None,
+    body_refs: Mapping[int, str] | None = None,
 ) -> None:
-    """``export --format markdown --out DIR``: a site directory, rewritten incrementally."""
+    """``export --format markdown --out DIR``: a site directory, rewritten incrementally.
+
+    ``reviews`` may be summaries: ``full(review)`` reads a body only for a file that is
+    written, and ``body_refs`` (review id → stored body hash) fingerprints the rest.
+    """
     from filmrev import config
     from filmrev.exporters.site import SiteOptions, export_site
 
@@ -357,6 +370,8 @@ def _export_site(
             lists_table=lists_table or {},
         ),
         lists=lists,
+        full=full,
+        body_refs=body_refs,
     )
     progress.close()
     note(

@@ -268,7 +268,7 @@ def add(
     for generated in ("id", "slug", "created", "updated"):
         fields.pop(generated, None)
     from filmrev.commands.common import note
-    from filmrev.guards import check_new_film
+    from filmrev.guards import check_new_film, same_year
 
     if body is None and body_file is None and stdin_is_tty():
         from filmrev import editor
@@ -278,7 +278,8 @@ def add(
         review = editor.compose_new(paths, fields, position)  # saves, then drops the draft
     else:
         with writing(paths) as library:
-            warning = check_new_film(library.summaries(), fields, force=force)
+            same = library.summaries_where("year", same_year(fields.get("year")))
+            warning = check_new_film(same, fields, force=force)
             if fields.get("tags"):
                 fields["tags"] = library_tags(library, fields["tags"])
             review = library.add(fields, rank=position)

@@ -39,14 +39,14 @@ def tag_add(
 
     Example: filmrev tag add rust-and-bone-2012 'You’ve Touched Me in a Good Way' Gritty
     """
-    from filmrev.tagging import canonical_tags, spellings
+    from filmrev.tagging import canonical_tags
     from filmrev.transaction import writing
 
     paths = library_paths(ctx)
     ref = settle_ref(paths, ref)  # any question before the lock
     with writing(paths) as library:
         review = find_for_change(library, ref)
-        added = canonical_tags([*review.tags, *tags], spellings(library.summaries()))
+        added = canonical_tags([*review.tags, *tags], library.tag_spellings())
         library.save(review.evolve(tags=added))
 
 
@@ -134,11 +134,12 @@ def tag_rename(
     Example: filmrev tag rename 'gritty' 'Gritty, Grittness'
     """
     from filmrev.backups import backup_before
-    from filmrev.tagging import rename_tag
+    from filmrev.tagging import has_tag, rename_tag
     from filmrev.transaction import writing
 
     with writing(library_paths(ctx)) as library:
-        changed = rename_tag(library.summaries(), old, new)  # bodies stay as stored
+        tagged = library.summaries_where("tags", has_tag(old))  # bodies stay as stored
+        changed = rename_tag(tagged, old, new)
         if changed:
             backup_before(library, "tag-rename")
             for review in changed:

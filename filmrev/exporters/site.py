@@ -345,10 +345,21 @@ def ranked_page_path(profile: str) -> str:
     ]
 
 
-def _fingerprint(options: SiteOptions, review: Review, *extra: str | None) -> str:
+def _fingerprint(
+    options: SiteOptions, review: Review, *extra: str | None, body_sha: str | None = None
+) -> str:
+    """What a review's file is made from: the options, the review, its body's hash.
+
+    The body enters by its SHA-256 (the body store's name for it), so a caller holding
+    reviews without bodies (``body_refs``) fingerprints them without reading one.
+    """
+    from filmrev.bodies import body_ref
+
     head = f"{RENDER_VERSION}\0{options.profile}\0{options.jsonld}\0{options.author}\0"
     digest = hashlib.sha256((head + "\0".join(str(part) for part in extra)).encode())
-    digest.update(orjson.dumps(review.to_doc()))
+    doc = review.to_doc()
+    doc["body"] = body_sha or body_ref(review.body)
+    digest.update(orjson.dumps(doc))
     return digest.hexdigest()
 
 
@@ -402,8 +413,15 @@ def site_files(
     jsonld: bool,
     options: SiteOptions | None = None,
     lists: Sequence[Any] = (),
+    *,
+    full: Callable[[Review], Review] | None = None,
+    body_refs: Mapping[int, str] | None = None,
 ) -> list[SiteFile]:
-    """Every file of the export, rendered lazily (``lists``: named lists, a page each)."""
+    """Every file of the export, rendered lazily (``lists``: named lists, a page each).
+
+    ``reviews`` may come without bodies: then ``body_refs`` gives each one's body hash
+    (for the fingerprint) and ``full`` the review with its body (for rendering).
+    """
     if profile not in PROFILES:
         raise ValidationError(f"profile must be one of {', '.join(PROFILES)} (got {profile!r})")
     options = replace(options or SiteOptions(), profile=profile, jsonld=jsonld)
@@ -428,7 +446,7 @@ def site_files(
             redirect_from: str | None = redirect_from,
         ) -> bytes:
             return review_file(
-                review,
+                full(review) if full is not None else review,
                 profile,
                 jsonld,
                 author=options.author,
@@ -436,7 +454,8 @@ def site_files(
                 redirect_from=redirect_from,
             )
 
-        fingerprint = _fingerprint(options, review, permalink, redirect_from)
+        body_sha = body_refs.get(review.id) if body_refs is not None else None
+        fingerprint = _fingerprint(options, review, permalink, redirect_from, body_sha=body_sha)
         files.append(SiteFile(names[review.id], fingerprint, render))
     page = ranked_page(reviews, names, profile, options).encode("utf-8")
     page_print = hashlib.sha256(page).hexdigest()
@@ -629,9 +648,12 @@ def export_site(
     force: bool = False,
     options: SiteOptions | None = None,
     lists: Sequence[Any] = (),
+    full: Callable[[Review], Review] | None = None,
+    body_refs: Mapping[int, str] | None = None,
 ) -> SiteReport:
-    """Bring directory ``out`` in line with ``reviews`` (see the module docstring)."""
-    files = site_files(reviews, profile, jsonld, options, lists)
+    """Bring directory ``out`` in line with ``reviews`` (see the module docstring;
+    ``full`` and ``body_refs`` as for :func:`site_files`)."""
+    files = site_files(reviews, profile, jsonld, options, lists, full=full, body_refs=body_refs)
     root = Path(os.path.realpath(out))
     if root.exists() and not root.is_dir():
         raise ValidationError(f"--out {out} is a file; a Markdown export writes a directory")

@@ -541,9 +541,9 @@ def plan_import(
 
 def _library_spelling(library: Library, reviews: Sequence[Review]) -> list[Review]:
     """Imported tags spelled as the library (or the first imported review) spells them."""
-    from filmrev.tagging import canonical_tags, spellings
+    from filmrev.tagging import canonical_tags
 
-    spelling = spellings(library.summaries())
+    spelling = library.tag_spellings()
     spelled: list[Review] = []
     for review in reviews:
         tags = canonical_tags(review.tags, spelling)
