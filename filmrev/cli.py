@@ -26,7 +26,7 @@ from filmrev.terminal import clean
 
 # Importing a command module registers its commands on ``app``, in this order in --help.
 # isort: off
-from filmrev.commands import (
+from filmrev.commands import (  # noqa: F401 (imported for their registrations)
     authoring,
     reviews,
     history,
@@ -42,22 +42,6 @@ from filmrev.commands import (
     year,
 )
 # isort: on
-
-COMMAND_MODULES = (
-    authoring,
-    reviews,
-    history,
-    io,
-    publishing,
-    rank,
-    refine,
-    safety,
-    tags,
-    diary,
-    watchlist,
-    lists,
-    year,
-)
 
 
 def _version(value: bool) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.bar import Bar
@@ -18,8 +18,8 @@ MIN_BAR_WIDTH = 8
 
 
 def bars(
-    counts: dict[str, int],
-    labels: dict[str, str] | None = None,
+    counts: Mapping[str, int],
+    labels: Mapping[str, str] | None = None,
     *,
     names: bool = False,
     width: int = 80,
@@ -33,7 +33,7 @@ def bars(
     label_width = max((len(label) for label, _ in rows), default=0)
     count_width = max((len(str(count)) for _, count in rows), default=1)
     bar_width = max(MIN_BAR_WIDTH, min(BAR_WIDTH, width - label_width - count_width - 2))
-    label_width = min(label_width, max(1, width - bar_width - count_width - 2))
+    label_width = max(1, min(label_width, width - bar_width - count_width - 2))
     table = Table.grid(padding=(0, 1))
     table.add_column(
         justify="left" if names else "right",

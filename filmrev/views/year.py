@@ -10,44 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rich.bar import Bar
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from filmrev.terminal import clean, rating_label, stars
+from filmrev.views.stats import bars
 from filmrev.year import Period, month_label
 
-#: The longest bar; narrower terminals get shorter bars, never less than MIN_BAR_WIDTH.
-BAR_WIDTH = 30
-MIN_BAR_WIDTH = 8
 WHERE_LABELS = {"cinema": "cinema", "home": "home", "other": "other", "unknown": "not recorded"}
-
-
-def bars(counts: Mapping[str, int], *, names: bool = False, width: int = 80) -> RenderableType:
-    """A bar a row: label, bar (longest = the top count), count, fitted to ``width``."""
-    rows = [(label, count) for label, count in counts.items()]
-    label_width = max((len(label) for label, _ in rows), default=1)
-    count_width = max((len(str(count)) for _, count in rows), default=1)
-    bar_width = max(MIN_BAR_WIDTH, min(BAR_WIDTH, width - label_width - count_width - 2))
-    label_width = max(1, min(label_width, width - bar_width - count_width - 2))
-    table = Table.grid(padding=(0, 1))
-    table.add_column(
-        justify="left" if names else "right",
-        no_wrap=True,
-        overflow="ellipsis",
-        width=label_width,
-    )
-    table.add_column(width=bar_width, no_wrap=True)
-    table.add_column(justify="right", no_wrap=True, width=count_width)
-    top = max(counts.values(), default=0) or 1
-    for label, count in rows:
-        table.add_row(
-            Text(label),
-            Bar(size=top, begin=0, end=count, width=bar_width, color="yellow"),
-            str(count),
-        )
-    return table
 
 
 def _title(entry: Mapping[str, Any]) -> str:
