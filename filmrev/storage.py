@@ -112,9 +112,9 @@ def load_json(raw: bytes) -> Any:
     Parsing the library file creates ~15 containers per review; each 700 of them would
     start a collection that walks every young object, and the older generations get
     walked again and again: at 10,000 reviews that was 75 % of the parse (225 ms of
-    300). Fresh JSON values hold no reference cycles, so nothing is missed; the parsed
-    objects are then moved out of the collector's sight (``gc.freeze``), so that later
-    collections in the same command do not walk them either.
+    300). Fresh JSON values hold no reference cycles, so nothing is missed. (No
+    ``gc.freeze`` afterwards: it would also make the garbage of earlier commands in a
+    long-running process, e.g. a Python API user's loop, permanent.)
     """
     import gc
 
@@ -124,7 +124,6 @@ def load_json(raw: bytes) -> Any:
         value = orjson.loads(raw)
     finally:
         if enabled:
-            gc.freeze()
             gc.enable()
     return value
 
@@ -325,7 +324,6 @@ def split_tables(raw: bytes) -> dict[str, Any] | None:
         return _split_tables(raw)
     finally:
         if enabled:
-            gc.freeze()
             gc.enable()
 
 

@@ -130,3 +130,18 @@ def test_delete_and_history(library: Library) -> None:
 def test_the_cli_sees_what_the_api_wrote(library: Library, cli: Runner) -> None:
     shown = cli("--db", library.path, "show", "vertigo-1958", "--format", "markdown")
     assert shown.code == 0 and "Green light." in shown.out
+
+
+def test_a_long_running_process_keeps_no_library_for_ever(isolated_library: Path) -> None:
+    """A script that opens the library again and again (an API loop, the CLI in-process)
+    must not pin each parse in memory: the parse may pause the collector, never freeze."""
+    import gc
+
+    frozen_before = gc.get_freeze_count()
+    for number in range(3):
+        with Library.open(isolated_library).transaction() as tx:
+            tx.add({"title": f"Film {number}", "year": 2000 + number})
+        index = isolated_library.parent / (isolated_library.name + ".d") / "index.sqlite"
+        index.unlink()  # the next open parses the whole file, as after another writer
+        assert len(Library.open(isolated_library).list()) == number + 1
+    assert gc.get_freeze_count() == frozen_before
