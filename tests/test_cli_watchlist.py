@@ -87,6 +87,9 @@ def test_bare_watchlist_is_list_and_formats_are_data(cli: Runner) -> None:
     assert set(rows[0]) == {"id", "title", "year", "note", "added", "sources"}
     table = list(csv.DictReader(io.StringIO(cli("watchlist", "list", "--format", "csv").out)))
     assert table[0]["note"] == "Kiarostami retrospective" and table[2]["year"] == "1931"
+    for data_format in ("csv", "json"):  # bare `watchlist` takes list's --format too
+        bare = cli("watchlist", "--format", data_format)
+        assert (bare.code, bare.out) == (0, cli("watchlist", "list", "-f", data_format).out)
 
 
 def test_empty_watchlist_is_a_note(cli: Runner) -> None:

@@ -38,13 +38,15 @@ FormatOption = Annotated[WatchlistFormat, typer.Option("--format", "-f", help="O
 
 
 @watchlist_app.callback()
-def watchlist_root(ctx: typer.Context) -> None:
+def watchlist_root(ctx: typer.Context, output_format: FormatOption = WatchlistFormat.table) -> None:
     """Films you mean to see (not reviews: never in list, rank or stats).
 
-    Example: filmrev watchlist
+    Without a subcommand it is `watchlist list` (and takes its --format).
+
+    Example: filmrev watchlist --format csv
     """
     if ctx.invoked_subcommand is None:
-        _print(ctx, WatchlistFormat.table)
+        _print(ctx, output_format)
 
 
 @watchlist_app.command("list")

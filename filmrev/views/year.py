@@ -88,6 +88,7 @@ def top_table(entries: Sequence[Mapping[str, Any]]) -> Table:
 
 #: Rewatched films shown (the JSON document has them all).
 SHOWN_REWATCHES = 10
+SHOWN_LISTS = 10
 
 
 def _rewatched(entries: Sequence[Mapping[str, Any]]) -> RenderableType:
@@ -109,16 +110,20 @@ def _rewatched(entries: Sequence[Mapping[str, Any]]) -> RenderableType:
     return Group(table, Text(f"… and {more:,} more (--format json lists them all)", style="dim"))
 
 
-def _lists(entries: Sequence[Mapping[str, Any]]) -> Table:
+def _lists(entries: Sequence[Mapping[str, Any]]) -> RenderableType:
+    """The lists updated in the period, the first SHOWN_LISTS of them (as rewatches)."""
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column(overflow="fold", ratio=1)
     table.add_column(justify="right", no_wrap=True)
     table.add_column(no_wrap=True, style="dim")
-    for entry in entries:
+    for entry in entries[:SHOWN_LISTS]:
         table.add_row(
             Text(clean(entry["name"])), _plural(entry["entries"], "film"), entry["updated"]
         )
-    return table
+    more = len(entries) - SHOWN_LISTS
+    if more <= 0:
+        return table
+    return Group(table, Text(f"… and {more:,} more (--format json lists them all)", style="dim"))
 
 
 def year_view(document: Mapping[str, Any], width: int = 80) -> RenderableType:
