@@ -80,6 +80,16 @@ def broken_links(root: Path) -> tuple[int, list[str]]:
     return checked, broken
 
 
+def checked_build(tool: str, site: Path, *extra: str) -> Path:
+    """Build ``site`` with the real ``tool``; assert a clean build and no broken link."""
+    result = build(tool, site, *extra)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert complaints(result) == []
+    checked, broken = broken_links(output_dir(tool, site))
+    assert checked > 0 and broken == []
+    return output_dir(tool, site)
+
+
 def main(argv: list[str]) -> int:
     tool, site = argv[0], Path(argv[1])
     result = build(tool, site, *argv[2:])

@@ -20,12 +20,9 @@ from filmrev.exporters.site_text import escape_hugo_shortcodes, exact_link_text,
 from tests.conftest import Runner
 from tests.sitecheck import (
     anchor_texts,
-    broken_links,
-    build,
-    complaints,
+    checked_build,
     needs_hugo,
     needs_jekyll,
-    output_dir,
 )
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "reviews"
@@ -262,27 +259,18 @@ def _check_pictured(page: Path) -> None:
         assert shown in text, shown
 
 
-def _check_build(tool: str, site: Path, *extra: str) -> Path:
-    result = build(tool, site, *extra)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert complaints(result) == []
-    checked, broken = broken_links(output_dir(tool, site))
-    assert checked > 0 and broken == []
-    return output_dir(tool, site)
-
-
 @needs_jekyll
 def test_jekyll_builds_the_tricky_library_with_exact_titles(
     cli: Runner, tricky: None, tmp_path: Path
 ) -> None:
     site = tmp_path / "site"
     export(cli, site, "--profile", "jekyll", "--with-layouts", "--permalinks", "keep")
-    built = _check_build("jekyll", site)
+    built = checked_build("jekyll", site)
     assert TRICKY + " (2001)" in anchor_texts(built / "ranked" / "index.html")
     assert (built / "2015" / "03" / "old-post" / "index.html").is_file()
     _check_pictured(built / "reviews" / "pictured-1997" / "index.html")
     assert not (built / "reviews" / "drafted-2002").exists()
-    with_drafts = _check_build("jekyll", site, "--drafts")
+    with_drafts = checked_build("jekyll", site, "--drafts")
     assert (with_drafts / "reviews" / "drafted-2002" / "index.html").is_file()
 
 
@@ -292,7 +280,7 @@ def test_hugo_builds_the_tricky_library_with_shortcodes_as_text(
 ) -> None:
     site = tmp_path / "site"
     export(cli, site, "--profile", "hugo", "--with-layouts")
-    built = _check_build("hugo", site)
+    built = checked_build("hugo", site)
     assert TRICKY + " (2001)" in anchor_texts(built / "ranked" / "index.html")
     page = (built / "reviews" / "quoted-don-t-stop-now-x-a-2001" / "index.html").read_text("utf-8")
     assert "{{&lt; youtube abc &gt;}}" in page and "{{% note %}}" in page
@@ -306,7 +294,7 @@ def test_sample_library_builds_with_jekyll_and_hugo(cli: Runner, tmp_path: Path)
     for tool in ("jekyll", "hugo"):
         site = tmp_path / tool
         export(cli, site, "--profile", tool, "--with-layouts")
-        built = _check_build(tool, site)
+        built = checked_build(tool, site)
         ranked = anchor_texts(built / "ranked" / "index.html")
         assert "Paris, Texas (1984)" in ranked
         assert yaml  # PyYAML is what the exports are read with above

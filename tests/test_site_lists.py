@@ -9,12 +9,9 @@ import pytest
 from tests.conftest import Runner
 from tests.sitecheck import (
     anchor_texts,
-    broken_links,
-    build,
-    complaints,
+    checked_build,
     needs_hugo,
     needs_jekyll,
-    output_dir,
 )
 
 TRICKY_NOTE = "Palme {{ d }} and {{< youtube x >}} {% raw %}"
@@ -72,22 +69,13 @@ def test_a_foreign_file_where_a_list_page_goes_stops_the_export(
     assert (site / "lists" / "festival.md").read_text("utf-8") == "mine\n"
 
 
-def _built(tool: str, site: Path) -> Path:
-    result = build(tool, site)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert complaints(result) == []
-    checked, broken = broken_links(output_dir(tool, site))
-    assert checked > 0 and broken == []
-    return output_dir(tool, site)
-
-
 @needs_jekyll
 def test_jekyll_builds_list_pages_linking_to_the_reviews(
     cli: Runner, listed: None, tmp_path: Path
 ) -> None:
     site = tmp_path / "site"
     ok(cli, "export", "-f", "markdown", "-o", str(site), "--profile", "jekyll", "--with-layouts")
-    built = _built("jekyll", site)
+    built = checked_build("jekyll", site)
     best = built / "lists" / "best-of-2012" / "index.html"
     assert "Holy Motors (2012)" in anchor_texts(best)
     assert "Amour (2012)" not in anchor_texts(best)  # a draft: text, no link
@@ -103,7 +91,7 @@ def test_hugo_builds_list_pages_linking_to_the_reviews(
 ) -> None:
     site = tmp_path / "site"
     ok(cli, "export", "-f", "markdown", "-o", str(site), "--profile", "hugo", "--with-layouts")
-    built = _built("hugo", site)
+    built = checked_build("hugo", site)
     best = built / "lists" / "best-of-2012" / "index.html"
     assert "Holy Motors (2012)" in anchor_texts(best)
     festival = built / "lists" / "festival" / "index.html"

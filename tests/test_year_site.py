@@ -18,12 +18,9 @@ from filmrev.transaction import writing
 from tests.conftest import Runner
 from tests.sitecheck import (
     anchor_texts,
-    broken_links,
-    build,
-    complaints,
+    checked_build,
     needs_hugo,
     needs_jekyll,
-    output_dir,
 )
 
 TRICKY = '"Quoted" -- Don\'t Stop... <<Now>> & {{ x }} {% raw %} *a*'
@@ -132,15 +129,6 @@ def test_re_export_removes_the_post_of_a_year_gone_and_keeps_foreign_files(
     assert "0 files written" in again.err and "0 removed" in again.err
 
 
-def _check_build(tool: str, site: Path) -> Path:
-    result = build(tool, site)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert complaints(result) == []
-    checked, broken = broken_links(output_dir(tool, site))
-    assert checked > 0 and broken == []
-    return output_dir(tool, site)
-
-
 @needs_jekyll
 def test_jekyll_builds_the_year_posts_with_working_links(
     cli: Runner, isolated_library: Path, tmp_path: Path
@@ -148,7 +136,7 @@ def test_jekyll_builds_the_year_posts_with_working_links(
     _library(isolated_library)
     site = tmp_path / "site"
     _export(cli, site, "jekyll", "--year-posts", "--with-layouts")
-    built = _check_build("jekyll", site)
+    built = checked_build("jekyll", site)
     page = built / "year-in-review" / "2024" / "12" / "31" / "my-2024-in-film" / "index.html"
     anchors = anchor_texts(page)
     assert TRICKY + " (2001)" in anchors and "My 2024 in Film (2024)" in anchors
@@ -164,7 +152,7 @@ def test_hugo_builds_the_year_posts_with_working_links(
     _library(isolated_library)
     site = tmp_path / "site"
     _export(cli, site, "hugo", "--year-posts", "--with-layouts")
-    built = _check_build("hugo", site)
+    built = checked_build("hugo", site)
     page = built / "year" / "my-2024-in-film" / "index.html"
     anchors = anchor_texts(page)
     assert TRICKY + " (2001)" in anchors and "Elsewhere (2003)" in anchors
