@@ -99,6 +99,11 @@ def test_jekyll_year_posts_link_the_pages_that_are_built(
     assert "{% post_url 2024-12-31-my-2024-in-film-2024 %}" in top[3]
     assert "{{ y }}" not in body and "<b>" not in body and "{% raw %}" not in body
     assert body.endswith("## Lists updated in 2024\n\n- **Best &lt;of&gt; 2024** (1 film)\n")
+    # The export reads no body it need not write: the word counts come from the library.
+    words = [line for line in lines if line.startswith("- **Words written about them:**")]
+    post = cli("year", "2024", "--format", "markdown").out.splitlines()
+    assert words and words == [line for line in post if line.startswith(words[0][:30])]
+    assert words[0] != "- **Words written about them:** 0"
 
 
 def test_year_posts_need_a_site_profile(cli: Runner, tmp_path: Path) -> None:

@@ -276,6 +276,7 @@ def export(
     if is_site:
         assert out is not None
         lists = load_lists(library)
+        infos = [(review, library.body_info(review.id) or {}) for review in reviews]
         _export_site(
             reviews,
             lists,
@@ -289,10 +290,8 @@ def export(
             year_posts=year_posts,
             lists_table=library.table_docs("lists") if year_posts else {},
             full=lambda review: library.get(review.id) or review,
-            body_refs={
-                review.id: (library.body_info(review.id) or {}).get("sha256", "")
-                for review in reviews
-            },
+            body_refs={review.id: info.get("sha256", "") for review, info in infos},
+            body_words={review.id: int(info.get("words", 0)) for review, info in infos},
         )
         return
     job = ExportJob(
@@ -342,6 +341,7 @@ def _export_site(
     lists_table: Mapping[int, Mapping[str, Any]] | None = None,
     full: Callable[[Review], Review] | None = None,
     body_refs: Mapping[int, str] | None = None,
+    body_words: Mapping[int, int] | None = None,
 ) -> None:
     """``export --format markdown --out DIR``: a site directory, rewritten incrementally.
 
@@ -372,6 +372,7 @@ def _export_site(
         lists=lists,
         full=full,
         body_refs=body_refs,
+        body_words=body_words,
     )
     progress.close()
     note(

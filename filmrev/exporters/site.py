@@ -416,11 +416,13 @@ def site_files(
     *,
     full: Callable[[Review], Review] | None = None,
     body_refs: Mapping[int, str] | None = None,
+    body_words: Mapping[int, int] | None = None,
 ) -> list[SiteFile]:
     """Every file of the export, rendered lazily (``lists``: named lists, a page each).
 
     ``reviews`` may come without bodies: then ``body_refs`` gives each one's body hash
-    (for the fingerprint) and ``full`` the review with its body (for rendering).
+    (for the fingerprint), ``body_words`` its word count (for the year posts) and ``full``
+    the review with its body (for rendering).
     """
     if profile not in PROFILES:
         raise ValidationError(f"profile must be one of {', '.join(PROFILES)} (got {profile!r})")
@@ -479,6 +481,7 @@ def site_files(
             options,
             options.lists_table,
             builds=lambda review: builds(review, options),
+            words=body_words,
         )
         for path, digest, data in posts:
 
@@ -650,10 +653,20 @@ def export_site(
     lists: Sequence[Any] = (),
     full: Callable[[Review], Review] | None = None,
     body_refs: Mapping[int, str] | None = None,
+    body_words: Mapping[int, int] | None = None,
 ) -> SiteReport:
     """Bring directory ``out`` in line with ``reviews`` (see the module docstring;
-    ``full`` and ``body_refs`` as for :func:`site_files`)."""
-    files = site_files(reviews, profile, jsonld, options, lists, full=full, body_refs=body_refs)
+    ``full``, ``body_refs`` and ``body_words`` as for :func:`site_files`)."""
+    files = site_files(
+        reviews,
+        profile,
+        jsonld,
+        options,
+        lists,
+        full=full,
+        body_refs=body_refs,
+        body_words=body_words,
+    )
     root = Path(os.path.realpath(out))
     if root.exists() and not root.is_dir():
         raise ValidationError(f"--out {out} is a file; a Markdown export writes a directory")

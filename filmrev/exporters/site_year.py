@@ -71,17 +71,19 @@ def year_post_files(
     lists: Mapping[int, Mapping[str, Any]] | None = None,
     *,
     builds: Callable[[Review], bool],
+    words: Mapping[int, int] | None = None,
 ) -> list[tuple[str, str, bytes]]:
     """``(path, sha256, bytes)`` of one post per year with a film seen (Jekyll or Hugo).
 
     ``builds(review)``: whether the site export writes that review's page (a link to it
-    resolves).
+    resolves). ``words``: each review's word count (default: counted from its body).
     """
     profile = options.profile
     if profile not in YEAR_POST_PROFILES:
         raise ValidationError("--year-posts needs --profile jekyll or hugo")
     by_id = {review.id: review for review in reviews}
-    words = {review.id: review.word_count for review in reviews}
+    if words is None:
+        words = {review.id: review.word_count for review in reviews}
 
     def link(entry: Mapping[str, Any]) -> str | None:
         review = by_id.get(int(entry["id"]))
