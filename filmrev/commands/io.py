@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from enum import Enum
 from pathlib import Path
@@ -65,11 +66,6 @@ class Profile(str, Enum):
 def _count(number: int, noun: str) -> str:
     """``1 review``, ``2 reviews``."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-def write_export_file(out: str, data: bytes, what: str) -> None:
-    """Write one export file atomically (for other command modules' exports)."""
-    _write_file(out, data, what)
 
 
 def _write_file(out: str, data: bytes, what: str) -> None:
@@ -298,7 +294,7 @@ def export(
         reviews,
         comparisons=library.comparisons,
         watchlist=lambda: [entry.to_doc() for entry in watchlist.entries(library)],
-        lists=lambda: load_lists(library),
+        lists=functools.cache(lambda: load_lists(library)),  # read once: render and count
         list_name=list_name,
         link_back=link_back,
         site_url=site_url,

@@ -448,29 +448,3 @@ def lists_delete(
         backup_before(library, "lists-delete")
         save_lists(library, remove_list(lists, film_list))
     note(f"deleted list {film_list.name!r} ({len(film_list.entries)} films); the reviews stay")
-
-
-# --- export --format letterboxd-list NAME (hooked into `export`) --------------------------------
-
-
-def export_letterboxd_list(ctx: typer.Context, name: str | None, out: str | None) -> None:
-    """``export --format letterboxd-list NAME [--out FILE]``: the list as Letterboxd's CSV."""
-    from filmrev.exporters.letterboxd_list import letterboxd_list_csv
-    from filmrev.film_lists import find_list, resolved
-
-    if not name:
-        usage_error(
-            "--format letterboxd-list needs the list's NAME: export --format "
-            "letterboxd-list 'Best of 2012'"
-        )
-    library, lists = _read(library_paths(ctx))
-    film_list = find_list(lists, name)
-    text = letterboxd_list_csv(film_list, resolved(film_list, _reviews_by_id(library)))
-    if out is None:
-        write_data(text)
-        return
-    from filmrev.commands.io import write_export_file
-
-    write_export_file(out, text.encode("utf-8"), "letterboxd-list")
-    count = len(film_list.entries)
-    note(f"exported the list {film_list.name!r} ({count} films) to {out}")
